@@ -1,0 +1,297 @@
+"""``imr-app``: the command line over the same core the GUI uses.
+
+Exit codes: 0 ok, 1 the file's content fails a check, 2 usage or input error.
+Errors are one line on stderr, never a traceback. Passphrases are never taken
+as arguments (they would show in the process list): they are prompted for on a
+terminal, or read from a file (``--passphrase-file``, ``-`` for stdin) or a named
+environment variable (``--passphrase-env``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from imr_app import __version__
+from imr_app.context import AppContext
+from imr_app.core.errors import ImrError
+
+if TYPE_CHECKING:
+    from imr_app.storage.document import ImrDocument
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A one-line message for stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def main(argv: list[str] | None = None, context: AppContext | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (len(argv) == 1 and argv[0].lower().endswith(".imr")):
+        return _run_gui(context or AppContext(), argv[0] if argv else None)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, context or AppContext()))
+    except CliError as exc:
+        print(f"imr-app: {exc}", file=sys.stderr)
+        return exc.code
+    except (ImrError, OSError) as exc:
+        print(f"imr-app: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("imr-app: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run_gui(context: AppContext, file: str | None) -> int:
+    from imr_app.gui.app import run_gui
+
+    return run_gui(context, Path(file) if file else None)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"imr-app: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="imr-app", description="Write an Individual Management Review.")
+    parser.add_argument("--version", action="version", version=f"IMR Author {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("gui", _cmd_gui, "start the app (the same as running imr-app with no arguments)")
+    p.add_argument("file", nargs="?", type=Path)
+
+    p = command("new", _cmd_new, "create an empty draft with the default question set")
+    _file_arg(p)
+    p.add_argument("--review-name", default="", help="the review's name, e.g. 'DHR Amina'")
+    p.add_argument("--review-type", default="DHR", help="DHR, DARDR, MAR, SAR, CSPR or OTHER")
+    p.add_argument("--agency", default="", help="your agency's name")
+    p.add_argument("--question-set", type=Path, help="a panel's own terms of reference file")
+    _new_passphrase_args(p)
+
+    p = command("import", _cmd_import, "create a draft from interchange JSON")
+    _file_arg(p)
+    p.add_argument("--from", dest="source", type=Path, required=True, help="the JSON file")
+    _new_passphrase_args(p)
+
+    p = command("dump", _cmd_dump, "write the draft as interchange JSON to stdout")
+    _file_arg(p)
+    p.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    _open_args(p)
+
+    p = command("info", _cmd_info, "show review, agency, state and counts (no case content)")
+    _file_arg(p)
+    _open_args(p)
+
+    p = command("change-passphrase", _cmd_change_passphrase, "re-key a draft")
+    _file_arg(p)
+    _open_args(p)
+    p.add_argument("--new-passphrase-file", type=Path, help="read the new passphrase from a file")
+    p.add_argument("--new-passphrase-env", metavar="NAME", help="read it from this variable")
+
+    p = command("forget", _cmd_forget, "forget this draft's key on this computer")
+    _file_arg(p)
+    _open_args(p)
+
+    command("selftest", _cmd_selftest, "check that encryption, resources and import work")
+    return parser
+
+
+def _file_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="the draft (.imr)")
+
+
+def _passphrase_source_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--passphrase-file", type=Path, help="read the passphrase from a file ('-': stdin)"
+    )
+    p.add_argument(
+        "--passphrase-env", metavar="NAME", help="read it from this environment variable"
+    )
+
+
+def _open_args(p: argparse.ArgumentParser) -> None:
+    _passphrase_source_args(p)
+    p.add_argument("--take-over", action="store_true", help="take over a lock left by a crash")
+
+
+def _new_passphrase_args(p: argparse.ArgumentParser) -> None:
+    _passphrase_source_args(p)
+    p.add_argument(
+        "--no-remember", action="store_true", help="do not remember the key in the OS keyring"
+    )
+
+
+# ---- passphrases -----------------------------------------------------------------
+def _passphrase_from(file: Path | None, env: str | None) -> str | None:
+    if file is not None:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        return text.splitlines()[0] if text.splitlines() else ""
+    if env is not None:
+        if env not in os.environ:
+            raise CliError(f"environment variable {env} is not set")
+        return os.environ[env]
+    return None
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise CliError("no passphrase given: use --passphrase-file or --passphrase-env")
+    return getpass.getpass(prompt)
+
+
+def _new_passphrase(file: Path | None, env: str | None) -> str:
+    from imr_app.core.passphrase import check_new_passphrase
+
+    given = _passphrase_from(file, env)
+    if given is None:
+        given = _ask("New passphrase: ")
+        check_new_passphrase(given, _ask("Repeat it: "))
+    else:
+        check_new_passphrase(given)
+    return given
+
+
+# ---- opening ---------------------------------------------------------------------
+def _open(args: argparse.Namespace, context: AppContext) -> ImrDocument:
+    from imr_app.storage.document import ImrDocument, OpenStatus
+
+    given = _passphrase_from(args.passphrase_file, args.passphrase_env)
+    result = ImrDocument.open(
+        args.file, context.keystore, passphrase=given, take_over=args.take_over
+    )
+    if result.status is OpenStatus.NEEDS_PASSPHRASE and given is None:
+        if result.detail:
+            print(f"imr-app: {result.message} ({result.detail})", file=sys.stderr)
+        given = _ask(f"Passphrase for {args.file.name}: ")
+        result = ImrDocument.open(
+            args.file, context.keystore, passphrase=given, take_over=args.take_over
+        )
+    if not result.ok or result.document is None:
+        hint = " Use --take-over if it was left by a crash." if result.holder else ""
+        raise CliError(f"{args.file}: {result.message}{hint}")
+    for warning in result.warnings:
+        print(f"imr-app: {warning}", file=sys.stderr)
+    return result.document
+
+
+def _create(path: Path, draft: object, args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.storage.document import DRAFT_SUFFIX, ImrDocument
+
+    if path.suffix.lower() != DRAFT_SUFFIX:
+        raise CliError(f"a draft's name must end in {DRAFT_SUFFIX}: {path}")
+    if path.exists():
+        raise CliError(f"{path} already exists; choose another name")
+    passphrase = _new_passphrase(args.passphrase_file, args.passphrase_env)
+    document, warnings = ImrDocument.create(
+        path,
+        passphrase,
+        draft,
+        context.keystore,
+        remember=not args.no_remember,  # type: ignore[arg-type]
+    )
+    document.close()
+    for warning in warnings:
+        print(f"imr-app: {warning}", file=sys.stderr)
+    print(f"Created {path}")
+    return EXIT_OK
+
+
+# ---- commands --------------------------------------------------------------------
+def _cmd_gui(args: argparse.Namespace, context: AppContext) -> int:
+    return _run_gui(context, str(args.file) if args.file else None)
+
+
+def _cmd_new(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.drafts import new_draft
+    from imr_app.core.model import ReviewType
+    from imr_app.core.question_sets import default_question_set, load_question_set
+
+    try:
+        review_type = ReviewType(args.review_type.upper())
+    except ValueError:
+        raise CliError(f"unknown review type {args.review_type!r}") from None
+    question_set = (
+        load_question_set(args.question_set) if args.question_set else default_question_set()
+    )
+    draft = new_draft(question_set, args.review_name, review_type, args.agency)
+    return _create(args.file, draft, args, context)
+
+
+def _cmd_import(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import interchange
+
+    try:
+        text = args.source.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CliError(f"{args.source}: not UTF-8 text") from None
+    try:
+        draft = interchange.loads(text)
+    except ImrError as exc:
+        raise CliError(f"{args.source}: {exc}") from None
+    return _create(args.file, draft, args, context)
+
+
+def _cmd_dump(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import interchange
+
+    with _open(args, context) as document:
+        text = interchange.dumps(document.load())
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_info(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.summary import summarise
+
+    with _open(args, context) as document:
+        draft = document.load()
+    for label, value in summarise(draft):
+        print(f"{label + ':':<22}{value}")
+    return EXIT_OK
+
+
+def _cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:
+    with _open(args, context) as document:
+        new = _new_passphrase(args.new_passphrase_file, args.new_passphrase_env)
+        document.change_passphrase(new, context.keystore)
+    print(f"Changed the passphrase of {args.file}")
+    return EXIT_OK
+
+
+def _cmd_forget(args: argparse.Namespace, context: AppContext) -> int:
+    with _open(args, context) as document:
+        forgotten = document.forget_key(context.keystore)
+    print("Forgotten on this computer." if forgotten else "It was not remembered here.")
+    return EXIT_OK
+
+
+def _cmd_selftest(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.selftest import run_selftest
+
+    problems = run_selftest()
+    for problem in problems:
+        print(f"imr-app: selftest: {problem}", file=sys.stderr)
+    if not problems:
+        print("selftest ok")
+    return EXIT_CHECK_FAILED if problems else EXIT_OK

@@ -1,0 +1,1 @@
+"""The Qt GUI; it talks to storage and services, never to SQL."""

@@ -1,0 +1,41 @@
+"""``imr-app selftest``: proves an installed or bundled app can do its core work.
+
+It creates an encrypted draft in a temporary folder from the shipped example,
+reads it back, and checks that the file is ciphertext; the bundle check in CI
+runs it, so a missing resource or native library fails the build, not a user.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from imr_app.core import interchange
+from imr_app.paths import resource_path
+
+
+def run_selftest() -> list[str]:
+    """Problems found; an empty list means all is well."""
+    from imr_app.core.question_sets import default_question_set
+    from imr_app.storage.document import ImrDocument
+
+    problems: list[str] = []
+    if len(default_question_set().questions) == 0:
+        problems.append("the default question set is empty")
+    example = resource_path("examples", "example-imr.json").read_text(encoding="utf-8")
+    draft = interchange.loads(example)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "selftest.imr"
+        passphrase = secrets.token_urlsafe(16)
+        document, _ = ImrDocument.create(path, passphrase, draft, keystore=None)
+        document.close()
+        if path.read_bytes().startswith(b"SQLite format 3"):
+            problems.append("the draft file is not encrypted")
+        result = ImrDocument.open(path, passphrase=passphrase, remember=False)
+        if not result.ok or result.document is None:
+            return [*problems, f"could not reopen the draft: {result.message}"]
+        with result.document as document:
+            if interchange.dumps(document.load()) != example:
+                problems.append("the example did not round-trip unchanged")
+    return problems

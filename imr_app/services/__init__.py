@@ -1,0 +1,1 @@
+"""Services over the core and storage: checks, export, import."""

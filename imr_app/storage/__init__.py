@@ -1,0 +1,1 @@
+"""Storage: the encrypted draft file (SQLCipher through sqlite-utils), keys, locks, migrations."""

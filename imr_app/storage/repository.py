@@ -1,0 +1,239 @@
+"""Reads and writes the parts of an ``ImrDraft`` to the draft's tables.
+
+Each public write is one transaction (``db.atomic()``), so a crash leaves either
+the old or the new content, never half of it. Rows are the codec's plain values
+with lists and nested records as JSON, so every model field is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+from imr_app.core import codec
+from imr_app.core.interchange import normalise_answers
+from imr_app.core.model import (
+    Agency,
+    Answer,
+    AuditEvent,
+    Author,
+    ChronologyEntry,
+    Comment,
+    Equality,
+    ImrDraft,
+    Lesson,
+    PracticeFinding,
+    Question,
+    QuestionSet,
+    Recommendation,
+    Review,
+    Sources,
+    Subject,
+    SubjectEquality,
+    Workflow,
+)
+from imr_app.storage.sqlcipher_compat import sqlite_utils
+
+T = TypeVar("T")
+
+# Draft attribute -> (table, entity class) for the ordered collections.
+COLLECTIONS: dict[str, tuple[str, type]] = {
+    "subjects": ("subjects", Subject),
+    "chronology": ("chronology", ChronologyEntry),
+    "practice": ("practice", PracticeFinding),
+    "lessons": ("lessons", Lesson),
+    "recommendations": ("recommendations", Recommendation),
+    "comments": ("comments", Comment),
+}
+# Single-record parts kept as JSON in the ``meta`` table.
+PARTS: dict[str, type] = {
+    "review": Review,
+    "agency": Agency,
+    "author": Author,
+    "sources": Sources,
+    "workflow": Workflow,
+}
+TEXT_PARTS = ("analysis", "equality_statement")
+
+
+@cache
+@typing.no_type_check
+def _json_fields(cls: type) -> frozenset[str]:
+    hints = typing.get_type_hints(cls)
+    out = set()
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        if typing.get_origin(hint) is list or dataclasses.is_dataclass(hint):
+            out.add(f.name)
+    return frozenset(out)
+
+
+def to_row(entity: Any, position: int | None = None) -> dict[str, Any]:
+    row = {}
+    for key, value in codec.to_plain(entity).items():
+        if isinstance(value, list | dict):
+            value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool):
+            value = int(value)
+        row[key] = value
+    if position is not None:
+        row["position"] = position
+    return row
+
+
+def from_row(cls: type[T], row: dict[str, Any], table: str) -> T:
+    json_fields = _json_fields(cls)
+    bool_fields = _bool_fields(cls)
+    plain = {}
+    for key, value in row.items():
+        if key == "position":
+            continue
+        if key in json_fields:
+            value = json.loads(value)
+        elif key in bool_fields:
+            value = bool(value)
+        plain[key] = value
+    return codec.from_plain(cls, plain, table)
+
+
+@cache
+@typing.no_type_check
+def _bool_fields(cls: type) -> frozenset[str]:
+    hints = typing.get_type_hints(cls)
+    return frozenset(name for name, hint in hints.items() if hint is bool)
+
+
+class DraftRepository:
+    """The draft's content in an open, unlocked database."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    # ---- reading -------------------------------------------------------------
+    def load(self) -> ImrDraft:
+        meta = {r["key"]: json.loads(r["value"]) for r in self.db["meta"].rows}
+        header = meta["question_set"]
+        questions = [
+            from_row(Question, r, "questions")
+            for r in self.db.query("SELECT * FROM questions ORDER BY position")
+        ]
+        draft = ImrDraft(
+            question_set=QuestionSet(header["id"], header["title"], header["version"], questions),
+            id=meta["draft_id"],
+            analysis=meta.get("analysis", ""),
+        )
+        for name, cls in PARTS.items():
+            if name in meta:
+                setattr(draft, name, codec.from_plain(cls, meta[name], f"meta.{name}"))
+        draft.answers = self._rows("answers", Answer)
+        normalise_answers(draft)
+        for attr, (table, cls) in COLLECTIONS.items():
+            setattr(draft, attr, self._rows(table, cls))
+        draft.equality = Equality(
+            subjects=self._rows("equality", SubjectEquality),
+            statement=meta.get("equality_statement", ""),
+        )
+        draft.audit = [
+            codec.from_plain(AuditEvent, {k: v for k, v in r.items() if k != "seq"}, "audit")
+            for r in self.db.query("SELECT * FROM audit ORDER BY seq")
+        ]
+        return draft
+
+    def _rows(self, table: str, cls: type[T]) -> list[T]:
+        return [
+            from_row(cls, r, table)
+            for r in self.db.query(f"SELECT * FROM [{table}] ORDER BY position")
+        ]
+
+    def counts(self) -> dict[str, int]:
+        tables = ("subjects", "questions", "chronology", "recommendations", "comments")
+        return {t: self.db[t].count for t in tables}
+
+    def part(self, name: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [name]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # ---- writing (each public method is one transaction) --------------------
+    def write_all(self, draft: ImrDraft) -> None:
+        """Replace the whole content with ``draft`` (new drafts and imports)."""
+        normalise_answers(draft)
+        with self.db.atomic():
+            for table in (
+                "meta",
+                "questions",
+                "answers",
+                "equality",
+                "audit",
+                *(t for t, _ in COLLECTIONS.values()),
+            ):
+                self.db.execute(f"DELETE FROM [{table}]")
+            qs = draft.question_set
+            self._put_meta("draft_id", draft.id)
+            self._put_meta("question_set", {"id": qs.id, "title": qs.title, "version": qs.version})
+            for name in PARTS:
+                self._put_meta(name, codec.to_plain(getattr(draft, name)))
+            self._put_meta("analysis", draft.analysis)
+            self._put_meta("equality_statement", draft.equality.statement)
+            self._insert("questions", qs.questions)
+            self._insert("answers", draft.answers)
+            self._insert("equality", draft.equality.subjects)
+            for attr, (table, _) in COLLECTIONS.items():
+                self._insert(table, getattr(draft, attr))
+            self.db["audit"].insert_all(to_row(e) for e in draft.audit)  # type: ignore[union-attr]
+
+    def save_part(self, name: str, value: Any) -> None:
+        """Save one single-record part (review, author, analysis …) as a transaction."""
+        if name not in PARTS and name not in TEXT_PARTS:
+            raise KeyError(name)
+        with self.db.atomic():
+            self._put_meta(name, codec.to_plain(value))
+
+    def save_answer(self, answer: Answer) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE answers SET text = ?, status = ?, not_applicable_reason = ?, "
+                "chronology_refs = ? WHERE question_number = ?",
+                [
+                    answer.text,
+                    answer.status.value,
+                    answer.not_applicable_reason,
+                    json.dumps(answer.chronology_refs),
+                    answer.question_number,
+                ],
+            )
+
+    def save_rows(self, table: str, entities: Sequence[Any], start: int = 0) -> None:
+        """Insert or replace entities, giving them positions from ``start``."""
+        with self.db.atomic():
+            self.db[table].upsert_all(  # type: ignore[union-attr]
+                (to_row(e, start + i) for i, e in enumerate(entities)),
+                pk=self.db[table].pks[0],  # type: ignore[union-attr]
+            )
+
+    def delete_rows(self, table: str, ids: Iterable[str]) -> None:
+        pk = self.db[table].pks[0]  # type: ignore[union-attr]
+        with self.db.atomic():
+            self.db.conn.executemany(f"DELETE FROM [{table}] WHERE [{pk}] = ?", [[i] for i in ids])
+
+    def add_audit(self, event: AuditEvent) -> None:
+        with self.db.atomic():
+            self.db["audit"].insert(to_row(event))  # type: ignore[union-attr]
+
+    def _put_meta(self, key: str, value: Any) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, json.dumps(value, ensure_ascii=False)],
+        )
+
+    def _insert(self, table: str, entities: Sequence[Any]) -> None:
+        self.db[table].insert_all(  # type: ignore[union-attr]
+            (to_row(e, i) for i, e in enumerate(entities)), batch_size=500
+        )

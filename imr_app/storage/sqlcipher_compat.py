@@ -1,0 +1,28 @@
+"""The one place that joins sqlcipher3 to sqlite-utils.
+
+sqlite-utils catches the stdlib ``sqlite3`` exception classes, and sqlcipher3 has a
+separate hierarchy, so ``table.drop(ignore=True)`` and ``INSERT … RETURNING`` break.
+sqlite-utils prefers a module named ``pysqlite3`` when one is importable, so
+sqlcipher3 is registered under that name *before* sqlite-utils is first imported.
+Every other module gets sqlite-utils and the driver from here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+if "sqlite_utils" in sys.modules and sys.modules.get("pysqlite3") is not sqlcipher3:
+    raise ImportError("sqlite_utils was imported before imr_app.storage.sqlcipher_compat")
+sys.modules["pysqlite3"] = sqlcipher3
+sys.modules["pysqlite3.dbapi2"] = dbapi2
+
+import sqlite_utils  # noqa: E402  (must follow the registration above)
+
+DatabaseError = dbapi2.DatabaseError
+OperationalError = dbapi2.OperationalError
+IntegrityError = dbapi2.IntegrityError
+
+__all__ = ["DatabaseError", "IntegrityError", "OperationalError", "dbapi2", "sqlite_utils"]
