@@ -1,0 +1,6 @@
+PYTHON ?= .venv/bin/python
+
+bench:
+	$(PYTHON) -m bench.run
+
+.PHONY: bench
