@@ -1,6 +1,12 @@
 PYTHON ?= .venv/bin/python
 
+run:
+	scripts/setup.sh && .venv/bin/imr-app
+
+test:
+	scripts/test.sh
+
 bench:
 	$(PYTHON) -m bench.run
 
-.PHONY: bench
+.PHONY: run test bench

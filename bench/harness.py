@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 Statistic = Literal["median", "p95"]
 
@@ -110,48 +111,49 @@ def measure(figure: Figure, quick: bool = False) -> Outcome:
     )
 
 
-_ROW = "{:<54} {:>6} {:>10} {:>10} {:>7} {:>7} {:>9}  {}"
+_COLUMNS = ("stat", "n", "measured", "baseline", "ratio", "target", "ceiling")
+_ROW = "{:<{w}} {:>6} {:>4} {:>10} {:>10} {:>7} {:>7} {:>9}  {}"
 
 
-def _header() -> str:
-    return _ROW.format("figure", "stat", "measured", "baseline", "ratio", "target", "ceiling", "")
-
-
-def _line(o: Outcome) -> str:
+def _line(o: Outcome, width: int) -> str:
     f = o.figure
     ceiling = f"{f.ceiling_ms:g} ms" if f.ceiling_ms is not None else "-"
     verdict = "PASS" if not o.misses else "MISS (" + ", ".join(o.misses) + ")"
     return _ROW.format(
-        f.name[:54],
-        f"{f.statistic}",
+        f.name,
+        f.statistic,
+        o.repeats,
         f"{o.measured_ms:.2f} ms",
         f"{o.baseline_ms:.2f} ms",
         f"{o.ratio:.2f}",
         f"{f.target:g}",
         ceiling,
         verdict,
+        w=width,
     )
 
 
 def run(figures: Sequence[Figure], quick: bool = False) -> tuple[int, int, int]:
     """Measure and print each figure; returns (passed, missed, errors)."""
-    print(_header(), flush=True)
+    width = max([len("figure"), *(len(f.name) for f in figures)])
+    print(_ROW.format("figure", *_COLUMNS, "", w=width).rstrip(), flush=True)
     passed = missed = errors = 0
     for figure in figures:
         try:
             outcome = measure(figure, quick)
         except Exception:
             errors += 1
-            print(f"{figure.name[:54]:<54} ERROR", flush=True)
+            print(f"{figure.name:<{width}} ERROR", flush=True)
             traceback.print_exc()
             continue
-        print(_line(outcome), flush=True)
+        print(_line(outcome, width), flush=True)
         if outcome.misses:
             missed += 1
         else:
             passed += 1
     total = passed + missed + errors
-    print(f"\n{total} figures: {passed} PASS, {missed} MISS, {errors} ERROR" + (" (quick)" * quick))
+    noun = "figure" if total == 1 else "figures"
+    print(f"\n{total} {noun}: {passed} PASS, {missed} MISS, {errors} ERROR" + (" (quick)" * quick))
     return passed, missed, errors
 
 
@@ -175,4 +177,5 @@ class MemoryKeyring(KeyringBackend):
         self._secrets[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
-        del self._secrets[(service, username)]
+        if self._secrets.pop((service, username), None) is None:
+            raise PasswordDeleteError(f"no secret for {username}")

@@ -38,8 +38,17 @@ def main(argv: list[str] | None = None, context: AppContext | None = None) -> in
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (len(argv) == 1 and argv[0].lower().endswith(".imr")):
         return _run_gui(context or AppContext(), argv[0] if argv else None)
-    parser = _parser()
-    args = parser.parse_args(argv)
+    if any(a == "--passphrase" or a.startswith("--passphrase=") for a in argv):
+        print(
+            "imr-app: a passphrase is never taken as an argument (it would show in the process "
+            "list): use --passphrase-file or --passphrase-env, or type it when asked",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage or --version already
+        return int(exc.code or 0)
     try:
         return int(args.handler(args, context or AppContext()))
     except CliError as exc:
@@ -66,12 +75,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="imr-app", description="Write an Individual Management Review.")
+    parser = _Parser(
+        prog="imr-app", description="Write an Individual Management Review.", allow_abbrev=False
+    )
     parser.add_argument("--version", action="version", version=f"IMR Author {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
         p.set_defaults(handler=handler)
         return p
 
