@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     _file_arg(p)
     _open_args(p)
 
+    p = command("check", _cmd_check, "check for errors: exit 1 while hard errors remain")
+    _file_arg(p)
+    _open_args(p)
+
     p = command("change-passphrase", _cmd_change_passphrase, "re-key a draft")
     _file_arg(p)
     _open_args(p)
@@ -280,6 +284,22 @@ def _cmd_info(args: argparse.Namespace, context: AppContext) -> int:
     for label, value in summarise(draft):
         print(f"{label + ':':<22}{value}")
     return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.services.checks import check_draft
+
+    with _open(args, context) as document:
+        problems = check_draft(document.load())
+    for problem in problems:
+        print(problem.describe())
+    errors = sum(p.is_error for p in problems)
+    print(f"{_plural(errors, 'error')}, {_plural(len(problems) - errors, 'warning')}")
+    return EXIT_CHECK_FAILED if errors else EXIT_OK
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:

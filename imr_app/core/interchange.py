@@ -29,6 +29,7 @@ from imr_app.core.model import (
     QuestionSet,
     Recommendation,
     Review,
+    SectionState,
     Sources,
     Subject,
     Workflow,
@@ -49,6 +50,7 @@ _TAIL_LIST_PARTS: tuple[tuple[str, type], ...] = (
     ("lessons", Lesson),
     ("recommendations", Recommendation),
     ("comments", Comment),
+    ("sections", SectionState),
 )
 
 

@@ -103,6 +103,31 @@ class WorkflowState(StrEnum):
     REOPENED = "reopened"
 
 
+class SectionId(StrEnum):
+    """The IMR's sections, in the order of the exported report."""
+
+    REVIEW = "review"
+    AUTHOR = "author"
+    AGENCY_CONTEXT = "agency_context"
+    SOURCES = "sources"
+    SUBJECTS = "subjects"
+    TERMS_OF_REFERENCE = "terms_of_reference"
+    CHRONOLOGY = "chronology"
+    ANALYSIS = "analysis"
+    EQUALITY = "equality"
+    PRACTICE = "practice"
+    LESSONS = "lessons"
+    RECOMMENDATIONS = "recommendations"
+    SIGN_OFF = "sign_off"
+
+
+class SectionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    NOT_APPLICABLE = "not_applicable"
+
+
 DEFAULT_PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 
 
@@ -308,6 +333,15 @@ class SignOff:
 
 
 @dataclass
+class SectionState:
+    """What the author said of a section: complete, or not applicable and why."""
+
+    section: SectionId
+    status: SectionStatus = SectionStatus.IN_PROGRESS
+    reason: str = ""
+
+
+@dataclass
 class Workflow:
     state: WorkflowState = WorkflowState.DRAFT
     sign_off: SignOff | None = None
@@ -340,6 +374,7 @@ class ImrDraft:
     lessons: list[Lesson] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    sections: list[SectionState] = field(default_factory=list)
     workflow: Workflow = field(default_factory=Workflow)
     audit: list[AuditEvent] = field(default_factory=list)
     id: str = field(default_factory=new_id)
@@ -352,6 +387,14 @@ class ImrDraft:
         answer = Answer(number)
         self.answers.append(answer)
         return answer
+
+    def section_state(self, section: SectionId) -> SectionState | None:
+        return next((s for s in self.sections if s.section is section), None)
+
+    def set_section_state(self, state: SectionState) -> None:
+        self.sections = [s for s in self.sections if s.section is not state.section]
+        self.sections.append(state)
+        self.sections.sort(key=lambda s: list(SectionId).index(s.section))
 
     def victim(self) -> Subject | None:
         return next((s for s in self.subjects if s.role is SubjectRole.VICTIM), None)

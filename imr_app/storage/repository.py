@@ -35,6 +35,7 @@ from imr_app.core.model import (
     QuestionSet,
     Recommendation,
     Review,
+    SectionState,
     Sources,
     Subject,
     SubjectEquality,
@@ -54,12 +55,13 @@ COLLECTIONS: dict[str, tuple[str, type]] = {
     "comments": ("comments", Comment),
 }
 # Single-record parts kept as JSON in the ``meta`` table.
-PARTS: dict[str, type] = {
+PARTS: dict[str, Any] = {
     "review": Review,
     "agency": Agency,
     "author": Author,
     "sources": Sources,
     "workflow": Workflow,
+    "sections": list[SectionState],
 }
 TEXT_PARTS = ("analysis", "equality_statement")
 
@@ -215,6 +217,17 @@ class DraftRepository:
             raise KeyError(name)
         with self.db.atomic():
             self._put_meta(name, codec.to_plain(value))
+
+    def replace_rows(self, table: str, entities: Sequence[Any]) -> None:
+        """Make ``table`` hold exactly ``entities``, in this order, as one transaction."""
+        with self.db.atomic():
+            self.db.execute(f"DELETE FROM [{table}]")
+            self._insert(table, entities)
+
+    def save_equality(self, equality: Equality) -> None:
+        with self.db.atomic():
+            self.replace_rows("equality", equality.subjects)
+            self._put_meta("equality_statement", equality.statement)
 
     def save_answer(self, answer: Answer) -> None:
         with self.db.atomic():

@@ -1,0 +1,73 @@
+"""Editing a draft in memory and saving every touched part in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imr_app.core.model import Lesson, SectionId, SectionState, SectionStatus, Subject
+from imr_app.services.session import DraftSession
+from imr_app.storage.document import ImrDocument
+from imr_app.storage.keystore import KeyStore
+from imr_app.storage.sqlcipher_compat import IntegrityError
+
+
+def _session(path: Path, keystore: KeyStore) -> DraftSession:
+    result = ImrDocument.open(path, keystore)
+    assert result.document is not None, result.message
+    return DraftSession(result.document)
+
+
+def test_touched_parts_are_saved_and_reopen(created: Path, keystore: KeyStore):
+    session = _session(created, keystore)
+    draft = session.draft
+    draft.author.independence_declaration = "I had no involvement with the case."
+    session.touch("author")
+    draft.answer_for("iii").text = "The agency shared information with MARAC."
+    session.touch_answer("iii")
+    draft.subjects.append(Subject("Amina"))
+    session.touch("subjects")
+    draft.lessons.append(Lesson("See the victim alone."))
+    session.touch("lessons")
+    draft.analysis = "Analysis text"
+    session.touch("analysis")
+    draft.set_section_state(SectionState(SectionId.LESSONS, SectionStatus.COMPLETE))
+    session.touch("sections")
+    assert session.is_dirty
+    session.close()
+
+    again = _session(created, keystore)
+    loaded = again.draft
+    assert loaded.author.independence_declaration.startswith("I had no involvement")
+    assert loaded.answer_for("iii").text.endswith("MARAC.")
+    assert [s.pseudonym for s in loaded.subjects] == ["Amina"]
+    assert [lesson.text for lesson in loaded.lessons] == ["See the victim alone."]
+    assert loaded.analysis == "Analysis text"
+    assert loaded.section_state(SectionId.LESSONS) is not None
+    again.close()
+
+
+def test_a_failed_save_keeps_everything_pending(created: Path, keystore: KeyStore):
+    session = _session(created, keystore)
+    session.draft.analysis = "Kept in memory"
+    session.touch("analysis")
+    twin = Lesson("twice", id="same")
+    session.draft.lessons = [twin, twin]
+    session.touch("lessons")
+    with pytest.raises(IntegrityError):
+        session.save()
+    assert session.is_dirty
+    assert session.document.load().analysis == ""  # all or nothing
+    session.draft.lessons = [twin]
+    session.save()
+    assert not session.is_dirty
+    assert session.document.load().analysis == "Kept in memory"
+    session.close()
+
+
+def test_unknown_part_fails_at_the_edit(created: Path, keystore: KeyStore):
+    session = _session(created, keystore)
+    with pytest.raises(KeyError):
+        session.touch("reviw")
+    session.close()
