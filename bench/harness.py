@@ -23,7 +23,7 @@ from typing import Literal
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-Statistic = Literal["median", "p95"]
+Statistic = Literal["median", "p95", "max"]
 
 # Resources shared by the figures of one run (temporary directories, open files),
 # closed by ``bench.run`` once every figure has run.
@@ -37,12 +37,16 @@ class Figure:
     baseline: Callable[[], object]
     target: float  # measured/baseline must be <= target
     statistic: Statistic = "median"
-    ceiling_ms: float | None = None  # the measured statistic must also be under this
+    ceiling_ms: float | None = None  # the measured statistic must also be under this (in unit)
     repeats: int = 30
     quick_repeats: int = 5
     warmups: int = 3
     setup: Callable[[], None] | None = None  # untimed, before the warm-ups
     teardown: Callable[[], None] | None = None  # untimed, after the last repeat
+    # When set, each callable returns its own sample in ``unit`` (a time it measured in a
+    # child process, a peak memory in MB) instead of being timed here.
+    self_measured: bool = False
+    unit: str = "ms"
 
 
 @dataclass(frozen=True)
@@ -67,19 +71,24 @@ class Outcome:
         return out
 
 
-def summarise(samples_ns: Sequence[int], statistic: Statistic) -> float:
-    """The statistic in milliseconds; p95 is the nearest-rank percentile."""
+def summarise(samples: Sequence[float], statistic: Statistic) -> float:
+    """The statistic of the samples; p95 is the nearest-rank percentile."""
     if statistic == "median":
-        return statistics.median(samples_ns) / 1e6
-    ordered = sorted(samples_ns)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] / 1e6
+        return statistics.median(samples)
+    if statistic == "max":
+        return max(samples)
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def _timed(fn: Callable[[], object]) -> int:
+def _sample(fn: Callable[[], object], self_measured: bool) -> float:
+    """One sample: what ``fn`` returns when it measures itself, else its time in ms."""
     gc.collect()  # start each sample from the same heap; collections *during* fn still count
+    if self_measured:
+        return float(fn())  # type: ignore[arg-type]
     start = time.perf_counter_ns()
     fn()
-    return time.perf_counter_ns() - start
+    return (time.perf_counter_ns() - start) / 1e6
 
 
 def measure(figure: Figure, quick: bool = False) -> Outcome:
@@ -90,16 +99,17 @@ def measure(figure: Figure, quick: bool = False) -> Outcome:
         for _ in range(1 if quick else figure.warmups):
             figure.measured()
             figure.baseline()
-        measured: list[int] = []
-        baseline: list[int] = []
+        measured: list[float] = []
+        baseline: list[float] = []
+        own = figure.self_measured
         for i in range(repeats):
             # Alternate which goes first, so neither always runs on a cache the other warmed.
             if i % 2:
-                baseline.append(_timed(figure.baseline))
-                measured.append(_timed(figure.measured))
+                baseline.append(_sample(figure.baseline, own))
+                measured.append(_sample(figure.measured, own))
             else:
-                measured.append(_timed(figure.measured))
-                baseline.append(_timed(figure.baseline))
+                measured.append(_sample(figure.measured, own))
+                baseline.append(_sample(figure.baseline, own))
     finally:
         if figure.teardown is not None:
             figure.teardown()
@@ -117,14 +127,14 @@ _ROW = "{:<{w}} {:>6} {:>4} {:>10} {:>10} {:>7} {:>7} {:>9}  {}"
 
 def _line(o: Outcome, width: int) -> str:
     f = o.figure
-    ceiling = f"{f.ceiling_ms:g} ms" if f.ceiling_ms is not None else "-"
+    ceiling = f"{f.ceiling_ms:g} {f.unit}" if f.ceiling_ms is not None else "-"
     verdict = "PASS" if not o.misses else "MISS (" + ", ".join(o.misses) + ")"
     return _ROW.format(
         f.name,
         f.statistic,
         o.repeats,
-        f"{o.measured_ms:.2f} ms",
-        f"{o.baseline_ms:.2f} ms",
+        f"{o.measured_ms:.2f} {f.unit}",
+        f"{o.baseline_ms:.2f} {f.unit}",
         f"{o.ratio:.2f}",
         f"{f.target:g}",
         ceiling,

@@ -208,7 +208,8 @@ def _open(args: argparse.Namespace, context: AppContext) -> ImrDocument:
 
 
 def _create(path: Path, draft: object, args: argparse.Namespace, context: AppContext) -> int:
-    from imr_app.storage.document import DRAFT_SUFFIX, ImrDocument
+    from imr_app.paths import DRAFT_SUFFIX
+    from imr_app.storage.document import ImrDocument
 
     if path.suffix.lower() != DRAFT_SUFFIX:
         raise CliError(f"a draft's name must end in {DRAFT_SUFFIX}: {path}")

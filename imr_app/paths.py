@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "IMR Author"
+DRAFT_SUFFIX = ".imr"
 
 ENV_DRAFTS_DIR = "IMR_APP_DRAFTS_DIR"
 ENV_CONFIG_DIR = "IMR_APP_CONFIG_DIR"

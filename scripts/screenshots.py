@@ -1,6 +1,7 @@
-"""Take the README's screenshots offscreen, at 1366x768: `python scripts/screenshots.py`.
+"""Take the README's screenshots offscreen at 1366x768: `.venv/bin/python scripts/screenshots.py`.
 
-Rerun it after changing a screen; it writes PNGs under docs/screenshots/.
+It imports the shipped example draft into a temporary folder, opens it in the real
+window and saves PNGs under docs/screenshots/. Rerun it after changing a screen.
 """
 
 from __future__ import annotations
@@ -13,26 +14,58 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+PASSPHRASE = "screenshot example passphrase"
 
 
 def main() -> int:
+    from keyring.backends import fail
     from PySide6.QtWidgets import QApplication
 
     from imr_app.context import AppContext
+    from imr_app.core import interchange
+    from imr_app.core.model import SectionId
     from imr_app.gui.main_window import MainWindow
-    from imr_app.paths import UserPaths
+    from imr_app.paths import UserPaths, resource_path
+    from imr_app.services.checks import Location
+    from imr_app.storage.document import ImrDocument
     from imr_app.storage.keystore import KeyStore
 
     app = QApplication.instance() or QApplication([])
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+
+    def shoot(window: MainWindow, name: str) -> None:
+        for _ in range(5):
+            app.processEvents()
+        window.grab().save(str(out / name))
+
     with tempfile.TemporaryDirectory() as tmp:
-        context = AppContext(UserPaths(Path(tmp), Path(tmp)), KeyStore())
+        context = AppContext(UserPaths(Path(tmp), Path(tmp) / "config"), KeyStore(fail.Keyring()))
+        example = resource_path("examples", "example-imr.json").read_text(encoding="utf-8")
+        path = Path(tmp) / "dhr-amina.imr"
+        document, _ = ImrDocument.create(path, PASSPHRASE, interchange.loads(example))
         window = MainWindow(context)
+        window.store.remember_recent(path, document.load())
+        document.close()
+        window._refresh_start()
         window.resize(1366, 768)
         window.show()
-        app.processEvents()
-        window.grab().save(str(out / "main-window.png"))
+        shoot(window, "start-screen.png")
+
+        result = ImrDocument.open(path, passphrase=PASSPHRASE, remember=False)
+        assert result.document is not None, result.message
+        window._start_session(result.document, [])
+        editor = window.editor
+        assert editor is not None
+        editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "vi", "answer"))
+        shoot(window, "question-page.png")
+        editor.go_to(Location(SectionId.EQUALITY))
+        shoot(window, "equality-page.png")
+        editor.session.draft.answer_for("iv").text = ""
+        editor.session.draft.recommendations[0].actions[0].lead = ""
+        window.check_for_errors()
+        shoot(window, "check-for-errors.png")
+        window.close_draft()
         window.close()
     print(f"screenshots written to {out}")
     return 0

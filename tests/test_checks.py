@@ -127,7 +127,7 @@ def test_section_status_and_progress(draft: ImrDraft):
     answer = draft.answer_for("ii")
     answer.text, answer.status = "A full answer.", AnswerStatus.COMPLETE
     described = progress(draft).describe()
-    assert described.startswith("1 of 17 questions answered · 1 of 13 sections complete")
+    assert described == ("1 of 17 questions answered · 1 of 13 sections complete · 10 words")
 
 
 def test_word_count_ignores_markdown_markers():

@@ -17,6 +17,7 @@ from imr_app.core.model import (
     SectionId,
     SectionStatus,
 )
+from imr_app.core.search import prose_fields
 
 TITLES: dict[SectionId, str] = {
     SectionId.REVIEW: "Review and scope",
@@ -115,11 +116,13 @@ class Progress:
     questions_total: int
     sections_complete: int
     sections_total: int
+    words: int
 
     def describe(self) -> str:
         return (
             f"{self.questions_answered} of {self.questions_total} questions answered · "
-            f"{self.sections_complete} of {self.sections_total} sections complete"
+            f"{self.sections_complete} of {self.sections_total} sections complete · "
+            f"{self.words:,} words"
         )
 
 
@@ -132,6 +135,7 @@ def progress(draft: ImrDraft) -> Progress:
         questions_total=len(draft.question_set.questions),
         sections_complete=sum(section_status(draft, s) in done for s in SectionId),
         sections_total=len(SectionId),
+        words=sum(word_count(text) for *_, text in prose_fields(draft)),
     )
 
 

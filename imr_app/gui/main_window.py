@@ -1,37 +1,399 @@
-"""The main window. For now a placeholder that says where the guided window will be."""
+"""The main window: the start screen, the editor of the open draft, and the idle lock."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from imr_app import __version__
 from imr_app.context import AppContext
+from imr_app.gui.editor import DraftEditor
+from imr_app.gui.find_dialog import FindDialog
+from imr_app.gui.idle import IdleWatcher
+from imr_app.gui.new_draft_wizard import NewDraftWizard
+from imr_app.gui.problems import ProblemsPanel
+from imr_app.gui.start_screen import StartScreen
+from imr_app.settings import SettingsStore
+
+if TYPE_CHECKING:
+    from imr_app.services.session import DraftSession
+    from imr_app.storage.document import ImrDocument
+
+APP_TITLE = "IMR Author"
+
+
+class LockedScreen(QWidget):
+    """What shows while the app is locked: no case content, one way back in."""
+
+    def __init__(self, unlock: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Locked")
+        layout.addWidget(self.message)
+        self.button = QPushButton("Unlock…")
+        self.button.setAccessibleName("Unlock the draft")
+        self.button.clicked.connect(unlock)  # type: ignore[arg-type]
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, file: Path | None = None) -> None:
+    # Emitted from the loading thread; Qt queues it to the window's thread.
+    chronology_loaded = Signal()
+
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.setWindowTitle("IMR Author")
-        self.resize(1024, 700)
-        text = (
-            f"<h2>IMR Author {__version__}</h2>"
-            "<p>The guided authoring window is on its way.</p>"
-            "<p>Until then, create and fill drafts with the <code>imr-app</code> command "
-            "(see the README).</p>"
+        self.store = SettingsStore(context.paths.config_dir)
+        self.settings = self.store.load()
+        self.session: DraftSession | None = None
+        self.editor: DraftEditor | None = None
+        self._locked_path: Path | None = None
+        self._find: FindDialog | None = None
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1366, 768)
+
+        self.stack = QStackedWidget()
+        self.start = StartScreen()
+        self.start.new_requested.connect(self.new_draft)
+        self.start.browse_requested.connect(self.browse)
+        self.start.open_requested.connect(self.open_path)
+        self.start.remove_requested.connect(self._forget_recent)
+        self.locked = LockedScreen(self.unlock)
+        self.stack.addWidget(self.start)
+        self.stack.addWidget(self.locked)
+        self.setCentralWidget(self.stack)
+
+        self.problems = ProblemsPanel()
+        self.problems_dock = QDockWidget("Check for errors", self)
+        self.problems_dock.setObjectName("problems")
+        self.problems_dock.setWidget(self.problems)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        self.problems_dock.hide()
+
+        self.save_label = QLabel()
+        self.save_label.setAccessibleName("Save status")
+        self.progress_label = QLabel()
+        self.progress_label.setAccessibleName("Progress")
+        self.statusBar().addWidget(self.progress_label, 1)
+        self.statusBar().addPermanentWidget(self.save_label)
+
+        self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.chronology_loaded.connect(self._on_chronology_loaded)
+        self._build_menus()
+        self._refresh_start()
+        self._update_actions()
+
+    # ---- menus ---------------------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(self._action("&New draft…", self.new_draft, QKeySequence.StandardKey.New))
+        file.addAction(self._action("&Open…", self.browse, QKeySequence.StandardKey.Open))
+        self.close_action = self._action("&Close draft", self.close_draft, "Ctrl+W")
+        file.addAction(self.close_action)
+        file.addSeparator()
+        self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
+        file.addAction(self.passphrase_action)
+        self.forget_action = self._action("&Forget this draft on this computer", self.forget)
+        file.addAction(self.forget_action)
+        self.lock_action = self._action("&Lock now", self.lock, "Ctrl+L")
+        file.addAction(self.lock_action)
+        file.addSeparator()
+        file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit = bar.addMenu("&Edit")
+        self.find_action = self._action(
+            "&Find in the draft…", self.find, QKeySequence.StandardKey.Find
         )
-        if file is not None:
-            text += f"<p>Asked to open: {file.name}</p>"
-        label = QLabel(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setAccessibleName("Welcome")
-        self.setCentralWidget(label)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
+        edit.addAction(self.find_action)
+
+        go = bar.addMenu("&Go")
+        self.next_action = self._action("&Next section", lambda: self._step(1), "Ctrl+PgDown")
+        self.previous_action = self._action(
+            "&Previous section", lambda: self._step(-1), "Ctrl+PgUp"
+        )
+        go.addAction(self.next_action)
+        go.addAction(self.previous_action)
+
+        review = bar.addMenu("&Review")
+        self.check_action = self._action("&Check for errors", self.check_for_errors, "F8")
+        review.addAction(self.check_action)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addAction(self.check_action)
+        toolbar.addAction(self.previous_action)
+        toolbar.addAction(self.next_action)
+
+    def _update_actions(self) -> None:
+        open_ = self.editor is not None
+        for action in (
+            self.close_action,
+            self.passphrase_action,
+            self.forget_action,
+            self.lock_action,
+            self.next_action,
+            self.previous_action,
+            self.check_action,
+            self.find_action,
+        ):
+            action.setEnabled(open_)
+
+    # ---- opening and creating --------------------------------------------------------
+    def new_draft(self) -> None:
+        if not self.close_draft():
+            return
+        request = NewDraftWizard.ask(self, self.context)
+        if request is None:
+            return
+        from imr_app.storage.document import ImrDocument
+
+        try:
+            document, warnings = ImrDocument.create(
+                request.path,
+                request.passphrase,
+                request.draft,
+                self.context.keystore,
+                remember=request.remember,
+            )
+        except OSError as exc:
+            QMessageBox.warning(self, APP_TITLE, f"The draft could not be created: {exc}")
+            return
+        self._start_session(document, warnings)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a draft", str(self.context.paths.drafts_dir), "IMR drafts (*.imr)"
+        )
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> None:
+        if not self.close_draft():
+            return
+        opened = _open_draft(self, Path(path), self.context)
+        if opened is not None:
+            self._start_session(*opened)
+
+    def _start_session(self, document: ImrDocument, warnings: list[str]) -> None:
+        from imr_app.services.session import DraftSession
+
+        self.session = DraftSession(
+            document, background_chronology=True, on_chronology_loaded=self.chronology_loaded.emit
+        )
+        self.editor = DraftEditor(self.session)
+        self.editor.save_state_changed.connect(self.save_label.setText)
+        self.editor.progress_changed.connect(self.progress_label.setText)
+        self.editor.problems_changed.connect(self.problems.show_problems)
+        self.problems.jump_requested.connect(self.editor.go_to)
+        self.editor.refresh_statuses()
+        self.save_label.setText("Saved")
+        self.stack.addWidget(self.editor)
+        self.stack.setCurrentWidget(self.editor)
+        draft = self.session.draft
+        self.setWindowTitle(f"{draft.review.name or document.path.stem} — {APP_TITLE}")
+        try:
+            self.store.remember_recent(document.path, draft)
+        except OSError as exc:  # the recent list is a convenience; the draft is open
+            warnings = [*warnings, f"The recent drafts list could not be saved: {exc}"]
+        self.idle.start()
+        self._update_actions()
+        for warning in warnings:
+            self.statusBar().showMessage(warning, 10_000)
+
+    def close_draft(self) -> bool:
+        """Save and close the open draft; False when the user chose to keep it open."""
+        if self.editor is None or self.session is None:
+            return True
+        if not self.editor.save_now():
+            answer = QMessageBox.warning(
+                self,
+                APP_TITLE,
+                f"Your latest changes could not be saved ({self.editor.last_save_error}).\n\n"
+                "Close anyway and lose them?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Close:
+                return False
+        with contextlib.suppress(Exception):
+            self.store.remember_recent(self.session.path, self.session.draft)
+        self.session.close(save=False)  # saved above, or the user chose to discard
+        self._drop_editor()
+        self._refresh_start()
+        return True
+
+    def _drop_editor(self) -> None:
+        if self.editor is not None:
+            self.problems.jump_requested.disconnect(self.editor.go_to)
+            self.stack.removeWidget(self.editor)
+            self.editor.deleteLater()
+        self.editor = None
+        self.session = None
+        self.idle.stop()
+        self.problems.show_problems([])
+        self.problems_dock.hide()
+        self.save_label.clear()
+        self.progress_label.clear()
+        self.setWindowTitle(APP_TITLE)
+        self._update_actions()
+
+    def _on_chronology_loaded(self) -> None:
+        if self.editor is not None:
+            self.editor.refresh_statuses()
+
+    def _forget_recent(self, path: Path) -> None:
+        try:
+            self.store.forget_recent(path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self, APP_TITLE, f"The recent drafts list could not be saved: {exc}"
+            )
+        self._refresh_start()
+
+    def _refresh_start(self) -> None:
+        self.settings = self.store.load()
+        self.start.set_recent(self.settings.recent)
+        self.stack.setCurrentWidget(self.start)
+
+    # ---- idle lock -------------------------------------------------------------------
+    def lock(self) -> None:
+        """Save, close the draft and drop its key; only the passphrase or keyring reopens it."""
+        if self.session is None:
+            return
+        path = self.session.path
+        if not self.close_draft():
+            return
+        self._locked_path = path
+        self.locked.message.setText(
+            f"IMR Author is locked.\n\n{path.name} was saved and closed after a period without "
+            "use. Unlock to carry on where you left off."
+        )
+        self.stack.setCurrentWidget(self.locked)
+
+    def unlock(self) -> None:
+        if self._locked_path is None:
+            return
+        opened = _open_draft(self, self._locked_path, self.context)
+        if opened is not None:
+            self._locked_path = None
+            self._start_session(*opened)
+
+    # ---- other actions -----------------------------------------------------------
+    def _step(self, delta: int) -> None:
+        if self.editor is not None:
+            self.editor.step(delta)
+
+    def check_for_errors(self) -> None:
+        if self.editor is None:
+            return
+        self.editor.check_for_errors()
+        self.problems_dock.show()
+        self.resizeDocks([self.problems_dock], [200], Qt.Orientation.Vertical)
+        self.problems.list.setFocus()
+
+    def find(self) -> None:
+        if self.editor is None:
+            return
+        if self._find is None or self._find.editor is not self.editor:
+            self._find = FindDialog(self.editor, self)
+        self._find.show()
+        self._find.raise_()
+        self._find.query.setFocus()
+
+    def change_passphrase(self) -> None:
+        if self.session is None or self.editor is None or not self.editor.save_now():
+            return
+        from imr_app.core.errors import WeakPassphraseError
+        from imr_app.core.passphrase import check_new_passphrase
+
+        echo = QLineEdit.EchoMode.Password
+        first, ok = QInputDialog.getText(self, APP_TITLE, "New passphrase:", echo)
+        if not ok:
+            return
+        second, ok = QInputDialog.getText(self, APP_TITLE, "Type it again:", echo)
+        if not ok:
+            return
+        try:
+            check_new_passphrase(first, second)
+            self.session.document.change_passphrase(first, self.context.keystore)
+        except (WeakPassphraseError, OSError) as exc:
+            QMessageBox.warning(self, APP_TITLE, str(exc))
+            return
+        self.statusBar().showMessage("The passphrase has been changed.", 10_000)
+
+    def forget(self) -> None:
+        if self.session is None:
+            return
+        from imr_app.storage.keystore import KeyringUnavailable
+
+        try:
+            forgotten = self.session.document.forget_key(self.context.keystore)
+        except KeyringUnavailable as exc:
+            QMessageBox.warning(self, APP_TITLE, str(exc))
+            return
+        self.statusBar().showMessage(
+            "This computer no longer remembers the draft's key; the passphrase will be asked."
+            if forgotten
+            else "This draft's key was not remembered on this computer.",
+            10_000,
+        )
+
+    # ---- window events ---------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and not self.isActiveWindow()
+            and self.editor is not None
+        ):
+            self.editor.save_now()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_draft():
+            event.accept()
+        else:
+            event.ignore()
+
+
+def _open_draft(
+    parent: QWidget, path: Path, context: AppContext
+) -> tuple[ImrDocument, list[str]] | None:
+    """Storage is imported on first use, so the window shows before SQLCipher loads."""
+    from imr_app.gui.unlock_dialog import open_draft
+
+    return open_draft(parent, path, context)

@@ -4,14 +4,19 @@ The GUI edits ``session.draft`` directly and calls ``touch(part)``; autosave cal
 ``save()``, which writes every touched part in one transaction. A failed save
 keeps the parts touched, so nothing typed is dropped and the next save retries.
 No Qt here, so the CLI and tests can drive the same object.
+
+A large chronology can load on a worker thread with its own connection, so the
+window is usable at once; anything that needs the chronology calls
+``wait_for_chronology()`` first (it returns at once when loading is done).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from imr_app.core.model import ImrDraft
+from imr_app.core.model import ChronologyEntry, ImrDraft
 from imr_app.storage.document import ImrDocument
 from imr_app.storage.repository import COLLECTIONS, PARTS, DraftRepository
 
@@ -36,10 +41,47 @@ def _saver(part: str, draft: ImrDraft) -> Callable[[DraftRepository], None]:
 
 
 class DraftSession:
-    def __init__(self, document: ImrDocument) -> None:
+    def __init__(
+        self,
+        document: ImrDocument,
+        background_chronology: bool = False,
+        on_chronology_loaded: Callable[[], None] | None = None,
+    ) -> None:
         self.document = document
-        self.draft = document.load()
         self._dirty: set[str] = set()
+        self._chronology_ready = threading.Event()
+        self._chronology_error: BaseException | None = None
+        if not background_chronology:
+            self.draft = document.load()
+            self._chronology_ready.set()
+            return
+        self.draft = document.load(with_chronology=False)
+        self._on_loaded = on_chronology_loaded
+        threading.Thread(target=self._load_chronology, name="chronology", daemon=True).start()
+
+    def _load_chronology(self) -> None:
+        try:
+            repo = self.document.reader()
+            try:
+                entries: list[ChronologyEntry] = repo.load_chronology()
+            finally:
+                repo.db.conn.close()
+            self.draft.chronology = entries
+        except BaseException as exc:  # surfaced by wait_for_chronology on the GUI thread
+            self._chronology_error = exc
+        finally:
+            self._chronology_ready.set()
+        if self._on_loaded is not None:
+            self._on_loaded()
+
+    @property
+    def chronology_loaded(self) -> bool:
+        return self._chronology_ready.is_set()
+
+    def wait_for_chronology(self) -> None:
+        self._chronology_ready.wait()
+        if self._chronology_error is not None:
+            raise self._chronology_error
 
     @property
     def path(self) -> Path:
@@ -51,6 +93,8 @@ class DraftSession:
 
     def touch(self, part: str) -> None:
         """Mark a part as changed: ``review``, ``answer:iv``, ``subjects``, ``equality`` …"""
+        if part == "chronology":
+            self.wait_for_chronology()  # never save a half-loaded list over the real one
         _saver(part, self.draft)  # fail now, at the edit, on a misspelt part
         self._dirty.add(part)
 
@@ -72,7 +116,12 @@ class DraftSession:
             self._dirty.update(parts)
             raise
 
-    def close(self) -> None:
-        """Save what is left and close the file; the draft stays open if the save fails."""
-        self.save()
+    def close(self, save: bool = True) -> None:
+        """Save what is left (unless told not to) and close the file.
+
+        When saving fails the draft stays open and the error is raised.
+        """
+        if save:
+            self.save()
+        self._chronology_ready.wait()  # the worker's connection must be closed first
         self.document.close()

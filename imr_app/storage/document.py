@@ -26,8 +26,6 @@ from imr_app.storage.locking import DraftLock, LockInfo, read_lock
 from imr_app.storage.repository import DraftRepository
 from imr_app.storage.sqlcipher_compat import DatabaseError, dbapi2, sqlite_utils
 
-DRAFT_SUFFIX = ".imr"
-
 
 class OpenStatus(Enum):
     OPENED = "opened"
@@ -257,13 +255,26 @@ class ImrDocument:
                 keystore.forget(old_salt)
             self.remember_key(keystore)
 
+    def verify_passphrase(self, passphrase: str) -> bool:
+        """True when ``passphrase`` is this draft's (to unlock a locked window)."""
+        candidate = DraftKey.from_passphrase(passphrase, self.key.salt)
+        return secrets.compare_digest(candidate.key, self.key.key)
+
     def forget_key(self, keystore: KeyStore) -> bool:
         """ "Forget this draft on this computer": drop the remembered key."""
         return keystore.forget(self.key.salt)
 
     # ---- content --------------------------------------------------------------
-    def load(self) -> ImrDraft:
-        return self.repo.load()
+    def load(self, with_chronology: bool = True) -> ImrDraft:
+        return self.repo.load(with_chronology)
+
+    def reader(self) -> DraftRepository:
+        """A repository on a second connection, for reading on another thread.
+
+        SQLite connections are not shared between threads; WAL lets this one read
+        while the GUI thread's connection writes. Close ``reader().db.conn`` after use.
+        """
+        return DraftRepository(sqlite_utils.Database(_connect(self.path, self.key.key)))
 
     def backup(self, destination: Path) -> Path:
         """An encrypted copy with the same key (the SQLite backup API refuses encrypted files)."""

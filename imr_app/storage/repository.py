@@ -148,7 +148,8 @@ class DraftRepository:
         self.db = db
 
     # ---- reading -------------------------------------------------------------
-    def load(self) -> ImrDraft:
+    def load(self, with_chronology: bool = True) -> ImrDraft:
+        """The whole draft; without the chronology when it will be loaded separately."""
         meta = {r["key"]: json.loads(r["value"]) for r in self.db["meta"].rows}
         header = meta["question_set"]
         questions = self._rows("questions", Question)
@@ -163,7 +164,8 @@ class DraftRepository:
         draft.answers = self._rows("answers", Answer)
         normalise_answers(draft)
         for attr, (table, cls) in COLLECTIONS.items():
-            setattr(draft, attr, self._rows(table, cls))
+            if with_chronology or attr != "chronology":
+                setattr(draft, attr, self._rows(table, cls))
         draft.equality = Equality(
             subjects=self._rows("equality", SubjectEquality),
             statement=meta.get("equality_statement", ""),
@@ -174,6 +176,9 @@ class DraftRepository:
     def _rows(self, table: str, cls: type[T], order: str = "position") -> list[T]:
         decoder = _decoder(cls)
         return [decoder.decode(r) for r in self.db.conn.execute(decoder.select(table, order))]
+
+    def load_chronology(self) -> list[ChronologyEntry]:
+        return self._rows("chronology", ChronologyEntry)
 
     def counts(self) -> dict[str, int]:
         tables = ("subjects", "questions", "chronology", "recommendations", "comments")

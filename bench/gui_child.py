@@ -1,0 +1,52 @@
+"""A child process for the GUI figures: ``python -m bench.gui_child bare|app [DRAFT]``.
+
+It prints one line, ``ready <peak RSS in MB>``, as soon as its window is on screen
+(for ``app``: the real main window with the draft unlocked by its remembered key),
+then waits for its standard input to close. The parent times process start to
+that line, so imports, unlocking and loading are all counted.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(mode: str, draft: str | None) -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    if mode == "bare":
+        app = QApplication([])
+        window = QMainWindow()
+        window.resize(1366, 768)
+        window.show()
+        app.processEvents()
+    else:
+        from pathlib import Path
+
+        from imr_app.context import AppContext
+        from imr_app.gui.app import build_window
+        from imr_app.paths import UserPaths
+        from imr_app.storage.keystore import KeyStore
+        from tests.file_keyring import FileKeyring
+
+        folder = Path(os.environ["IMR_BENCH_DIR"])
+        context = AppContext(UserPaths(folder, folder / "config"), KeyStore(FileKeyring()))
+        window = build_window(context, Path(draft or ""))
+        app = QApplication.instance()
+        while window.editor is None:  # type: ignore[attr-defined]
+            app.processEvents()  # type: ignore[union-attr]
+        app.processEvents()  # type: ignore[union-attr]
+    print(f"ready {_peak_mb():.1f}", flush=True)
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)

@@ -1,0 +1,1 @@
+"""One page per section of the IMR (and one per terms-of-reference question)."""

@@ -1,0 +1,133 @@
+"""Recommendations and the single-agency action plan, as the panel's template lays it out.
+
+The action plan is one row per action: Recommendation | Scope | Action to take | Lead |
+Key milestones | Target date | Date completed and outcome. Here the recommendations are
+listed on top and the selected one's actions below, so a recommendation's text is typed
+once however many actions it has.
+"""
+
+from __future__ import annotations
+
+from imr_app.core.model import ActionPlanRow, Recommendation, RecommendationScope, SectionId
+from imr_app.gui.pages.row_editing import (
+    Column,
+    Editor,
+    RowsPage,
+    RowTable,
+    date_column,
+    question_refs_column,
+    snippet,
+)
+from imr_app.services.checks import Location
+
+SCOPES = (
+    ("Local", RecommendationScope.LOCAL),
+    ("Regional", RecommendationScope.REGIONAL),
+    ("National", RecommendationScope.NATIONAL),
+)
+
+ACTION_COLUMNS = (
+    Column("Action to take", "action", Editor.PROSE),
+    Column("Lead (role)", "lead", placeholder="Required: a role", width=170),
+    Column("Key milestones", "milestones", Editor.PROSE),
+    date_column("Target date", "target_date"),
+    date_column("Date completed", "completed_on"),
+    Column("Outcome", "outcome", Editor.PROSE),
+)
+
+
+class RecommendationsPage(RowsPage):
+    section = SectionId.RECOMMENDATIONS
+    intro = (
+        "Your agency's recommendations and the action plan that carries them out. Select a "
+        "recommendation to see its actions below: what will be done, who leads it (by role, "
+        "not name), the key milestones, the target date and, once done, the date completed "
+        "and the outcome."
+    )
+
+    def build_tables(self) -> None:
+        rec_columns = (
+            Column("Recommendation", "text", Editor.PROSE),
+            Column("Scope", "scope", Editor.CHOICE, choices=SCOPES, width=120),
+            question_refs_column(
+                "ToR questions", "cites", lambda: self.draft.question_set.questions
+            ),
+        )
+        self.recs: RowTable[Recommendation] = self.add_table(
+            "recommendations",
+            "recommendations",
+            RowTable(
+                "recommendation",
+                "Recommendations",
+                rec_columns,
+                lambda: self.draft.recommendations,
+                lambda: Recommendation(""),
+                self.history,
+            ),
+        )
+        self.actions: RowTable[ActionPlanRow] = self.add_table(
+            "actions",
+            "recommendations",
+            RowTable(
+                "action",
+                "Action plan",
+                ACTION_COLUMNS,
+                self._current_actions,
+                ActionPlanRow,
+                self.history,
+            ),
+        )
+        self.actions.reveal_rows = self._reveal_actions
+        self.register_field("add_action", self.actions.add_button)
+        self.recs.view.selectionModel().currentRowChanged.connect(self._show_actions)
+        self.recs.changed.connect(self._show_actions)  # renumbered, retitled or deleted
+        self._select_first()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._select_first()
+
+    def focus_location(self, location: Location) -> None:
+        """Show the recommendation a problem is about, then the action row and cell it names."""
+        recs = self.draft.recommendations
+        owner = next((r for r in recs if any(a.id == location.ref for a in r.actions)), None)
+        if owner is not None:
+            self.recs.select_cell(owner.id, "text")
+        elif location.field == "action" and self.recs.select_cell(location.ref, "text"):
+            actions = self._current_actions()
+            location = (
+                Location(self.section, actions[0].id, "action")
+                if actions
+                else Location(self.section, field="add_action")
+            )
+        super().focus_location(location)
+
+    def _current_actions(self) -> list[ActionPlanRow]:
+        rec = self.recs.current_item()
+        return rec.actions if rec is not None else []
+
+    def _select_first(self) -> None:
+        if self.recs.model.rowCount():
+            self.recs.select(0)
+        self._show_actions()
+
+    def _show_actions(self, *_: object) -> None:
+        rec = self.recs.current_item()
+        if rec is None:
+            self.actions.model.set_rows([])
+            self.actions.set_title("Action plan: add a recommendation first, then its actions")
+        else:
+            if self.actions.model.rows is not rec.actions:
+                self.actions.model.set_rows(rec.actions)
+            number = self.recs.view.currentIndex().row() + 1
+            about = snippet(rec.text, 70)
+            self.actions.set_title(
+                f"Action plan for recommendation {number}" + (f": {about}" if about else "")
+            )
+        self.actions.setEnabled(rec is not None)
+
+    def _reveal_actions(self, rows: list[ActionPlanRow]) -> None:
+        """Select the recommendation whose actions ``rows`` are (to undo an action's delete)."""
+        for rec in self.draft.recommendations:
+            if rec.actions is rows:
+                self.recs.select_cell(rec.id, "text")

@@ -1,0 +1,77 @@
+"""The answer editor: paragraphs, bold, italic and bullet lists, kept as Markdown.
+
+Only what the export can reproduce is offered. Pasted text arrives as plain text
+with Word's control characters cleaned, so a paste can never break an export.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtGui import QFont, QKeySequence, QTextCharFormat, QTextListFormat
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from imr_app.core.text import clean_text
+
+
+class RichTextEdit(QTextEdit):
+    """A prose field whose content is Markdown; ``edited`` fires on user edits only."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)  # Tab moves on; keyboard users are not trapped here
+        self._loading = False
+        self.textChanged.connect(self._on_text_changed)
+
+    def set_markdown(self, text: str) -> None:
+        self._loading = True
+        try:
+            self.setMarkdown(text)
+            self.document().setModified(False)
+        finally:
+            self._loading = False
+
+    def markdown(self) -> str:
+        if not self.toPlainText().strip():
+            return ""
+        return self.toMarkdown().strip() + "\n"
+
+    def toggle_bold(self) -> None:
+        fmt = QTextCharFormat()
+        bold = self.fontWeight() != QFont.Weight.Bold
+        fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+        self.mergeCurrentCharFormat(fmt)
+
+    def toggle_italic(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontItalic(not self.fontItalic())
+        self.mergeCurrentCharFormat(fmt)
+
+    def toggle_bullets(self) -> None:
+        cursor = self.textCursor()
+        current = cursor.currentList()
+        if current is not None:
+            block_format = cursor.blockFormat()
+            current.remove(cursor.block())
+            block_format.setIndent(0)
+            cursor.setBlockFormat(block_format)
+        else:
+            cursor.createList(QTextListFormat.Style.ListDisc)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Bold):
+            self.toggle_bold()
+        elif event.matches(QKeySequence.StandardKey.Italic):
+            self.toggle_italic()
+        else:
+            super().keyPressEvent(event)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if source.hasText():
+            self.textCursor().insertText(clean_text(source.text()))
+
+    def _on_text_changed(self) -> None:
+        if not self._loading:
+            self.edited.emit()

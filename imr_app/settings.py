@@ -1,0 +1,150 @@
+"""The user's preferences: typed, in a small JSON file, apart from window state.
+
+Window geometry and dock positions are Qt's business (QSettings); what lives here is read by
+code that never imports Qt. The file sits unencrypted in the user's profile, so it holds no
+case content: the recent-drafts list keeps only what the start screen may show before a draft
+is unlocked. A missing or damaged file means defaults, never a crash: losing the recent list is
+an inconvenience, refusing to start is not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imr_app.core.drafts import now
+from imr_app.core.model import ImrDraft
+
+SETTINGS_FILE = "settings.json"
+MAX_RECENT = 10
+DEFAULT_IDLE_LOCK_MINUTES = 15
+
+
+@dataclass
+class RecentDraft:
+    """A draft the user opened lately, as the start screen lists it before anything is unlocked.
+
+    Only the review name (which uses the pseudonym, e.g. "DHR Amina"), the agency, the workflow
+    state and when it was last edited (an ISO datetime). Never case content: no subjects, real
+    names, dates or text from the draft, because this file is not encrypted.
+    """
+
+    path: str
+    review_name: str
+    agency: str
+    state: str
+    last_edited: str
+
+
+@dataclass
+class Settings:
+    idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
+    user_name: str = ""
+    user_role: str = ""
+    recent: list[RecentDraft] = field(default_factory=list)
+
+
+class SettingsStore:
+    """Reads and writes ``settings.json`` in the config folder; the only code that touches it."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.path = Path(config_dir) / SETTINGS_FILE
+
+    def load(self) -> Settings:
+        """The saved settings; defaults for a missing or unreadable file or any bad field."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # ValueError covers bad JSON and bad UTF-8
+            return Settings()
+        return _settings_from(data) if isinstance(data, dict) else Settings()
+
+    def save(self, settings: Settings) -> None:
+        """Write the whole file through a temporary file, so a crash never leaves half of it.
+
+        Raises ``OSError`` when the config folder cannot be written.
+        """
+        text = json.dumps(asdict(settings), indent=2, ensure_ascii=False) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{SETTINGS_FILE}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def remember_recent(self, path: Path, draft: ImrDraft) -> Settings:
+        """Put the draft at the top of the recent list (once, by resolved path) and save.
+
+        Takes from ``draft`` only its review name, agency and state: see ``RecentDraft``.
+        """
+        settings = self.load()
+        key = _resolved(path)
+        entry = RecentDraft(
+            path=key,
+            review_name=draft.review.name,
+            agency=draft.agency.name,
+            state=draft.workflow.state.value,
+            last_edited=now().isoformat(),
+        )
+        others = [r for r in settings.recent if _resolved(r.path) != key]
+        settings.recent = [entry, *others][:MAX_RECENT]
+        self.save(settings)
+        return settings
+
+    def forget_recent(self, path: Path) -> Settings:
+        """Take a draft off the recent list (the file itself is never touched) and save."""
+        settings = self.load()
+        key = _resolved(path)
+        settings.recent = [r for r in settings.recent if _resolved(r.path) != key]
+        self.save(settings)
+        return settings
+
+
+def _resolved(path: Path | str) -> str:
+    """One spelling per file, so a draft opened by two routes is listed once."""
+    candidate = Path(path).expanduser()
+    try:
+        return str(candidate.resolve())
+    except (OSError, RuntimeError):  # symlink loops, unreachable network paths
+        return str(candidate.absolute())
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _settings_from(data: dict[str, Any]) -> Settings:
+    """Each field checked on its own: one bad value costs that value, not the whole file."""
+    minutes = data.get("idle_lock_minutes")
+    if not (isinstance(minutes, int) and not isinstance(minutes, bool) and minutes >= 1):
+        minutes = DEFAULT_IDLE_LOCK_MINUTES
+    return Settings(
+        idle_lock_minutes=minutes,
+        user_name=_text(data.get("user_name")),
+        user_role=_text(data.get("user_role")),
+        recent=_recent_from(data.get("recent")),
+    )
+
+
+def _recent_from(items: object) -> list[RecentDraft]:
+    if not isinstance(items, list):
+        return []
+    names = RecentDraft.__dataclass_fields__
+    recent = [
+        RecentDraft(**{name: item[name] for name in names})
+        for item in items
+        if isinstance(item, dict)
+        and all(isinstance(item.get(name), str) for name in names)
+        and item["path"]
+    ]
+    return recent[:MAX_RECENT]
