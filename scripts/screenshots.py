@@ -57,6 +57,10 @@ def main() -> int:
         window._start_session(result.document, [])
         editor = window.editor
         assert editor is not None
+        window.spelling.wait(30)
+        # One slip, so the picture shows the spelling underline.
+        vi = editor.session.draft.answer_for("vi")
+        vi.text = vi.text.replace("were not explored", "were not explroed")
         editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "vi", "answer"))
         shoot(window, "question-page.png")
         editor.go_to(Location(SectionId.EQUALITY))

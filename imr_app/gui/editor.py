@@ -35,6 +35,8 @@ from imr_app.gui.pages.forms import (
     SourcesPage,
 )
 from imr_app.gui.pages.question import QuestionPage
+from imr_app.gui.spelling import SpellingService, install_spelling
+from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location, Problem, check_draft
 
 if TYPE_CHECKING:
@@ -78,9 +80,15 @@ class DraftEditor(QWidget):
     progress_changed = Signal(str)
     problems_changed = Signal(list)  # list[Problem]
 
-    def __init__(self, session: DraftSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DraftSession,
+        spelling: SpellingService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self._spelling = spelling
         self._factories = _page_factories()
         self._pages: dict[PageKey, SectionPage] = {}
         self._problems: list[Problem] = []
@@ -182,6 +190,9 @@ class DraftEditor(QWidget):
                 page = self._factories[section](self.session, self._on_changed)
             self._pages[key] = page
             self.pages.addWidget(page)
+            if self._spelling is not None:
+                for edit in page.findChildren(RichTextEdit):
+                    install_spelling(edit, self._spelling)
         return self._pages[key]
 
     def current_page(self) -> SectionPage:

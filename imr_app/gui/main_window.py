@@ -28,6 +28,7 @@ from imr_app.gui.find_dialog import FindDialog
 from imr_app.gui.idle import IdleWatcher
 from imr_app.gui.new_draft_wizard import NewDraftWizard
 from imr_app.gui.problems import ProblemsPanel
+from imr_app.gui.spelling import SpellingService
 from imr_app.gui.start_screen import StartScreen
 from imr_app.settings import SettingsStore
 
@@ -98,6 +99,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.progress_label, 1)
         self.statusBar().addPermanentWidget(self.save_label)
 
+        # British English spelling for every prose field; loads on a thread after start-up.
+        self.spelling = SpellingService(context.paths.config_dir, parent=self)
+        self.spelling.ready.connect(lambda _checker: self._teach_pseudonyms())
         self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
         self.chronology_loaded.connect(self._on_chronology_loaded)
@@ -215,7 +219,9 @@ class MainWindow(QMainWindow):
         self.session = DraftSession(
             document, background_chronology=True, on_chronology_loaded=self.chronology_loaded.emit
         )
-        self.editor = DraftEditor(self.session)
+        self.spelling.start()
+        self._teach_pseudonyms()
+        self.editor = DraftEditor(self.session, self.spelling)
         self.editor.save_state_changed.connect(self.save_label.setText)
         self.editor.progress_changed.connect(self.progress_label.setText)
         self.editor.problems_changed.connect(self.problems.show_problems)
@@ -271,6 +277,14 @@ class MainWindow(QMainWindow):
         self.progress_label.clear()
         self.setWindowTitle(APP_TITLE)
         self._update_actions()
+
+    def _teach_pseudonyms(self) -> None:
+        """Pseudonyms are words of this draft, not misspellings (real names stay flagged)."""
+        if self.session is None or self.spelling.checker is None:
+            return
+        for subject in self.session.draft.subjects:
+            for word in subject.pseudonym.split():
+                self.spelling.ignore(word)
 
     def _on_chronology_loaded(self) -> None:
         if self.editor is not None:

@@ -23,7 +23,8 @@ class RichTextEdit(QTextEdit):
         self.setAcceptRichText(False)
         self.setTabChangesFocus(True)  # Tab moves on; keyboard users are not trapped here
         self._loading = False
-        self.textChanged.connect(self._on_text_changed)
+        self._undo_steps = 0
+        self.document().contentsChange.connect(self._on_contents_change)
 
     def set_markdown(self, text: str) -> None:
         self._loading = True
@@ -32,6 +33,7 @@ class RichTextEdit(QTextEdit):
             self.document().setModified(False)
         finally:
             self._loading = False
+            self._undo_steps = self.document().availableUndoSteps()
 
     def markdown(self) -> str:
         if not self.toPlainText().strip():
@@ -72,6 +74,12 @@ class RichTextEdit(QTextEdit):
         if source.hasText():
             self.textCursor().insertText(clean_text(source.text()))
 
-    def _on_text_changed(self) -> None:
-        if not self._loading:
+    def _on_contents_change(self, _position: int, removed: int, added: int) -> None:
+        """Only the author's edits count: a spelling underline also reports a change
+        (same length removed and added) but adds no step to the undo history."""
+        if self._loading:
+            return
+        steps = self.document().availableUndoSteps()
+        if removed != added or steps != self._undo_steps:
+            self._undo_steps = steps
             self.edited.emit()
