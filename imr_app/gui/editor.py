@@ -92,6 +92,7 @@ class DraftEditor(QWidget):
         self._factories = _page_factories()
         self._pages: dict[PageKey, SectionPage] = {}
         self._problems: list[Problem] = []
+        self._stale: set[SectionPage] = set()
         self.last_save_error = ""
 
         self.navigator = QTreeWidget()
@@ -205,7 +206,11 @@ class DraftEditor(QWidget):
         key = current.data(0, _KEY_ROLE)
         if key == (SectionId.TERMS_OF_REFERENCE, "") and current.childCount():
             key = current.child(0).data(0, _KEY_ROLE)
-        self.pages.setCurrentWidget(self.page(key))
+        page = self.page(key)
+        if page in self._stale:
+            self._stale.discard(page)
+            page.refresh()
+        self.pages.setCurrentWidget(page)
         self.refresh_statuses()
 
     def go_to(self, location: Location) -> None:
@@ -226,6 +231,14 @@ class DraftEditor(QWidget):
     # ---- saving --------------------------------------------------------------------
     def _on_changed(self, part: str) -> None:
         self.session.touch(part)
+        if part == "subjects":  # pseudonyms appear in questions and equality pages
+            current = self.pages.currentWidget()
+            self._stale = {
+                p
+                for p in self._pages.values()
+                if p is not current
+                and p.section in (SectionId.TERMS_OF_REFERENCE, SectionId.EQUALITY)
+            }
         if self.last_save_error:  # a retry is already scheduled; keep saying why
             return
         if not self._unsaved_since.isValid():

@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from imr_app.storage.document import ImrDocument
 
 APP_TITLE = "IMR Author"
+SPELLING_DELAY_MS = 800
 
 
 class LockedScreen(QWidget):
@@ -219,7 +220,8 @@ class MainWindow(QMainWindow):
         self.session = DraftSession(
             document, background_chronology=True, on_chronology_loaded=self.chronology_loaded.emit
         )
-        self.spelling.start()
+        # Let the window and the chronology settle before the dictionary competes for the GIL.
+        QTimer.singleShot(SPELLING_DELAY_MS, self.spelling.start)
         self._teach_pseudonyms()
         self.editor = DraftEditor(self.session, self.spelling)
         self.editor.save_state_changed.connect(self.save_label.setText)

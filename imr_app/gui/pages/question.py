@@ -56,7 +56,8 @@ class QuestionPage(SectionPage):
         self.number = number
         self.part = f"answer:{number}"
         session.wait_for_chronology()  # linked entries are shown by their dates
-        question = next(q for q in self.draft.question_set.questions if q.number == number)
+        self.question = next(q for q in self.draft.question_set.questions if q.number == number)
+        question = self.question
         self.answer = self.draft.answer_for(number)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -151,6 +152,7 @@ class QuestionPage(SectionPage):
         return bar
 
     def refresh(self) -> None:
+        self.question_label.setText(question_text(self.question, self.draft.subjects))
         self.status.set_value(self.answer.status)
         self.reason.setText(self.answer.not_applicable_reason)
         self._show_reason()
