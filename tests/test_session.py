@@ -71,3 +71,33 @@ def test_unknown_part_fails_at_the_edit(created: Path, keystore: KeyStore):
     with pytest.raises(KeyError):
         session.touch("reviw")
     session.close()
+
+
+def test_chronology_entries_are_saved_one_by_one(created: Path, keystore: KeyStore):
+    from datetime import date
+
+    from imr_app.core.model import ChronologyEntry
+
+    session = _session(created, keystore)
+    first = ChronologyEntry(date(2020, 5, 26), "Custody record", event="Arrested")
+    second = ChronologyEntry(date(2020, 6, 1), "GP notes", event="Seen alone")
+    session.draft.chronology += [first, second]
+    session.touch_entry(first.id)
+    session.touch_entry(second.id)
+    session.save()
+    first.outcome = "Released on bail"
+    session.touch_entry(first.id)
+    session.draft.chronology.remove(second)
+    session.remove_entry(second.id)
+    session.save()
+    # Deleted then restored before a save: the entry survives.
+    session.draft.chronology.append(second)
+    session.remove_entry(second.id)
+    session.touch_entry(second.id)
+    session.save()
+    stored = session.document.load().chronology
+    assert [(e.id, e.outcome) for e in stored] == [
+        (first.id, "Released on bail"),
+        (second.id, ""),
+    ]
+    session.close()

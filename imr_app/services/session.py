@@ -21,10 +21,19 @@ from imr_app.storage.document import ImrDocument
 from imr_app.storage.repository import COLLECTIONS, PARTS, DraftRepository
 
 ANSWER_PREFIX = "answer:"
+# One chronology entry written or removed: a whole 10,000-row table is never rewritten per edit.
+ENTRY_PREFIX = "entry:"
+REMOVED_ENTRY_PREFIX = "entry-removed:"
 
 
 def _saver(part: str, draft: ImrDraft) -> Callable[[DraftRepository], None]:
     """How one touched part reaches the file."""
+    if part.startswith(ENTRY_PREFIX):
+        entry_id = part.removeprefix(ENTRY_PREFIX)
+        return lambda repo: _save_entry(repo, draft, entry_id)
+    if part.startswith(REMOVED_ENTRY_PREFIX):
+        entry_id = part.removeprefix(REMOVED_ENTRY_PREFIX)
+        return lambda repo: repo.delete_rows("chronology", [entry_id])
     if part.startswith(ANSWER_PREFIX):
         answer = draft.answer_for(part.removeprefix(ANSWER_PREFIX))
         return lambda repo: repo.save_answer(answer)
@@ -38,6 +47,13 @@ def _saver(part: str, draft: ImrDraft) -> Callable[[DraftRepository], None]:
         table = COLLECTIONS[part][0]
         return lambda repo: repo.replace_rows(table, getattr(draft, part))
     raise KeyError(f"unknown part {part!r}")
+
+
+def _save_entry(repo: DraftRepository, draft: ImrDraft, entry_id: str) -> None:
+    for position, entry in enumerate(draft.chronology):
+        if entry.id == entry_id:
+            repo.save_rows("chronology", [entry], start=position)
+            return
 
 
 class DraftSession:
@@ -92,7 +108,16 @@ class DraftSession:
         return bool(self._dirty)
 
     def touch(self, part: str) -> None:
-        """Mark a part as changed: ``review``, ``answer:iv``, ``subjects``, ``equality`` …"""
+        """Mark a part as changed: ``review``, ``answer:iv``, ``subjects``, ``equality`` …
+
+        ``entry:<id>`` and ``entry-removed:<id>`` are one chronology entry saved or deleted.
+        """
+        if part.startswith(ENTRY_PREFIX):
+            self.touch_entry(part.removeprefix(ENTRY_PREFIX))
+            return
+        if part.startswith(REMOVED_ENTRY_PREFIX):
+            self.remove_entry(part.removeprefix(REMOVED_ENTRY_PREFIX))
+            return
         if part == "chronology":
             self.wait_for_chronology()  # never save a half-loaded list over the real one
         _saver(part, self.draft)  # fail now, at the edit, on a misspelt part
@@ -100,6 +125,18 @@ class DraftSession:
 
     def touch_answer(self, number: str) -> None:
         self.touch(f"{ANSWER_PREFIX}{number}")
+
+    def touch_entry(self, entry_id: str) -> None:
+        """A chronology entry was added, edited or restored (it is in ``draft.chronology``)."""
+        self.wait_for_chronology()
+        self._dirty.discard(f"{REMOVED_ENTRY_PREFIX}{entry_id}")
+        self._dirty.add(f"{ENTRY_PREFIX}{entry_id}")
+
+    def remove_entry(self, entry_id: str) -> None:
+        """A chronology entry was deleted from ``draft.chronology``."""
+        self.wait_for_chronology()
+        self._dirty.discard(f"{ENTRY_PREFIX}{entry_id}")
+        self._dirty.add(f"{REMOVED_ENTRY_PREFIX}{entry_id}")
 
     def save(self) -> None:
         """Write every touched part as one transaction; raises, keeping them, on failure."""
