@@ -14,7 +14,7 @@ import sys
 from bench import harness
 
 # Each module exposes ``figures() -> list[harness.Figure]``; add new bench modules here.
-MODULES = ("bench.bench_storage", "bench.bench_gui")
+MODULES = ("bench.bench_storage", "bench.bench_gui", "bench.bench_chronology")
 
 
 def collect(only: str | None) -> list[harness.Figure]:

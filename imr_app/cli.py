@@ -126,6 +126,26 @@ def _parser() -> argparse.ArgumentParser:
     _open_args(p)
 
     command("selftest", _cmd_selftest, "check that encryption, resources and import work")
+
+    p = sub.add_parser(
+        "chronology", help="work on a draft's chronology", description="Work on the chronology."
+    )
+    chronology = p.add_subparsers(dest="chronology_command", required=True, parser_class=_Parser)
+    help_text = "add rows from a CSV exported by a case management system"
+    p = chronology.add_parser("import", help=help_text, description=help_text, allow_abbrev=False)
+    p.set_defaults(handler=_cmd_chronology_import)
+    _file_arg(p)
+    p.add_argument("--from", dest="source", type=Path, required=True, help="the CSV file")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD,...",
+        help="map columns to fields, e.g. 'Date Seen=date,System=source' (FIELD 'ignore' drops "
+        "a column); columns named after a field map without it",
+    )
+    p.add_argument("--report", type=Path, help="write the rejected rows to this CSV file")
+    _open_args(p)
     return parser
 
 
@@ -327,3 +347,55 @@ def _cmd_selftest(args: argparse.Namespace, context: AppContext) -> int:
     if not problems:
         print("selftest ok")
     return EXIT_CHECK_FAILED if problems else EXIT_OK
+
+
+def _parse_map(values: list[str]) -> dict[str, str]:
+    """``--map 'Date Seen=date,System=source'`` (repeatable) as header -> field."""
+    mapping: dict[str, str] = {}
+    for value in values:
+        for pair in value.split(","):
+            header, equals, target = pair.rpartition("=")
+            if not equals or not header.strip():
+                raise CliError(f"--map expects HEADER=FIELD, not {pair.strip()!r}")
+            mapping[header.strip()] = target.strip()
+    return mapping
+
+
+def _cmd_chronology_import(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.services import chronology_import as ci
+    from imr_app.storage.sqlcipher_compat import DatabaseError
+
+    # The CSV and the mapping are checked before the draft is opened (and locked).
+    mapping = _parse_map(args.map)
+    try:
+        table = ci.load_table(args.source)
+        used = ci.resolve_mapping(table.headers, mapping)
+    except ImrError as exc:
+        raise CliError(f"{args.source}: {exc}") from None
+    missing = [name for name in ci.REQUIRED if name not in used.values()]
+    if missing:
+        raise CliError(
+            f"{args.source}: no column is mapped to {' or '.join(missing)}; "
+            f"use --map 'HEADER={missing[0]}'"
+        )
+    if not table.records:
+        raise CliError(f"{args.source}: there are no rows under the header")
+    with _open(args, context) as document:
+        draft = document.load()
+        result = ci.preview(table, mapping, draft.subjects)
+        # The report first: if it cannot be written, nothing has been imported either.
+        if args.report is not None:
+            ci.write_rejection_report(result.rejections, args.report)
+        if result.accepted:
+            try:
+                ci.commit(document.repo, len(draft.chronology), result.accepted, args.source.name)
+            except DatabaseError as exc:
+                raise CliError(f"nothing was imported: {exc}") from None
+    for rejection in result.rejections:
+        print(f"line {rejection.line}: {rejection.reason}")
+    imported, rejected = len(result.accepted), len(result.rejections)
+    print(
+        f"Imported {imported:,} {'entry' if imported == 1 else 'entries'}; "
+        f"{rejected:,} {'row' if rejected == 1 else 'rows'} rejected."
+    )
+    return EXIT_OK if imported else EXIT_CHECK_FAILED

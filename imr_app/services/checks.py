@@ -154,6 +154,11 @@ def _terms_of_reference(draft: ImrDraft) -> Iterator[Problem]:
 def _chronology(draft: ImrDraft) -> Iterator[Problem]:
     if not draft.chronology:
         yield _warning("The chronology has no entries yet.", SectionId.CHRONOLOGY)
+        return
+    # Imported here: the chronology checks build on this module's Problem and Location.
+    from imr_app.services.chronology_checks import check_chronology
+
+    yield from check_chronology(draft)
 
 
 def _equality(draft: ImrDraft) -> Iterator[Problem]:
