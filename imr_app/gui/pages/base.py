@@ -31,6 +31,7 @@ from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location
 
 if TYPE_CHECKING:
+    from imr_app.core.model import ImrDraft
     from imr_app.services.session import DraftSession
 
 Changed = Callable[[str], None]
@@ -50,7 +51,7 @@ class SectionPage(QWidget):
         self._pending: set[str] = set()
 
     @property
-    def draft(self):
+    def draft(self) -> ImrDraft:
         return self.session.draft
 
     def changed(self, part: str) -> None:
@@ -73,8 +74,7 @@ class SectionPage(QWidget):
         widget = self._fields.get(location.field) or next(iter(self._fields.values()), None)
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            if isinstance(widget.parentWidget(), QWidget):
-                _ensure_visible(widget)
+            _ensure_visible(widget)
 
     # ---- binding helpers ---------------------------------------------------------
     def bind_line(
@@ -112,7 +112,7 @@ class SectionPage(QWidget):
         edit = RichTextEdit()
         edit.set_markdown(getattr(target(), attr))
         edit.setAccessibleName(label)
-        key = f"{part}.{attr}"
+        key = f"{part}.{name}"  # field names are unique on a page; attributes may repeat
 
         def flush() -> None:
             setattr(target(), attr, edit.markdown())

@@ -312,23 +312,10 @@ class EqualityPage(SectionPage):
     def _prose(
         self, key: str, target: object, attr: str, name: str, placeholder: str, height: int
     ) -> RichTextEdit:
-        """Like ``bind_prose``, keyed per field: many fields here share the part and attribute."""
-        edit = RichTextEdit()
-        edit.set_markdown(getattr(target, attr))
-        edit.setAccessibleName(name)
+        """``bind_prose`` keyed per field: many fields here share the part and attribute."""
+        edit = self.bind_prose(key, lambda: target, attr, PART, name)
         edit.setPlaceholderText(placeholder)
         edit.setFixedHeight(height)
-
-        def flush() -> None:
-            setattr(target, attr, edit.markdown())
-
-        def on_edit() -> None:
-            self._pending.add(key)
-            self.changed(PART)
-
-        self._flushers[key] = flush
-        edit.edited.connect(on_edit)
-        self.register_field(key, edit)
         return edit
 
     def _factor(self, entry: SubjectEquality, attr: str, name: str) -> QPlainTextEdit:
