@@ -13,7 +13,7 @@ window is usable at once; anything that needs the chronology calls
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from imr_app.core.model import ChronologyEntry, ImrDraft
@@ -28,9 +28,6 @@ REMOVED_ENTRY_PREFIX = "entry-removed:"
 
 def _saver(part: str, draft: ImrDraft) -> Callable[[DraftRepository], None]:
     """How one touched part reaches the file."""
-    if part.startswith(ENTRY_PREFIX):
-        entry_id = part.removeprefix(ENTRY_PREFIX)
-        return lambda repo: _save_entry(repo, draft, entry_id)
     if part.startswith(REMOVED_ENTRY_PREFIX):
         entry_id = part.removeprefix(REMOVED_ENTRY_PREFIX)
         return lambda repo: repo.delete_rows("chronology", [entry_id])
@@ -47,13 +44,6 @@ def _saver(part: str, draft: ImrDraft) -> Callable[[DraftRepository], None]:
         table = COLLECTIONS[part][0]
         return lambda repo: repo.replace_rows(table, getattr(draft, part))
     raise KeyError(f"unknown part {part!r}")
-
-
-def _save_entry(repo: DraftRepository, draft: ImrDraft, entry_id: str) -> None:
-    for position, entry in enumerate(draft.chronology):
-        if entry.id == entry_id:
-            repo.save_rows("chronology", [entry], start=position)
-            return
 
 
 class DraftSession:
@@ -132,6 +122,11 @@ class DraftSession:
         self._dirty.discard(f"{REMOVED_ENTRY_PREFIX}{entry_id}")
         self._dirty.add(f"{ENTRY_PREFIX}{entry_id}")
 
+    def touch_entries(self, entry_ids: Iterable[str]) -> None:
+        """Many entries at once (an import or a paste): saved in the next transaction."""
+        for entry_id in entry_ids:
+            self.touch_entry(entry_id)
+
     def remove_entry(self, entry_id: str) -> None:
         """A chronology entry was deleted from ``draft.chronology``."""
         self.wait_for_chronology()
@@ -146,9 +141,16 @@ class DraftSession:
         self._dirty.clear()
         try:
             repo = self.document.repo
+            entry_ids = {p.removeprefix(ENTRY_PREFIX) for p in parts if p.startswith(ENTRY_PREFIX)}
             with repo.db.atomic():
                 for part in parts:
-                    _saver(part, self.draft)(repo)
+                    if not part.startswith(ENTRY_PREFIX):
+                        _saver(part, self.draft)(repo)
+                if entry_ids:  # one pass over the chronology, however many entries changed
+                    placed = [
+                        (i, e) for i, e in enumerate(self.draft.chronology) if e.id in entry_ids
+                    ]
+                    repo.save_at("chronology", placed)
         except BaseException:
             self._dirty.update(parts)
             raise

@@ -256,6 +256,14 @@ class DraftRepository:
                 pk=self.db[table].pks[0],  # type: ignore[union-attr]
             )
 
+    def save_at(self, table: str, placed: Iterable[tuple[int, Any]]) -> None:
+        """Insert or replace (position, entity) pairs, keeping each entity's position."""
+        with self.db.atomic():
+            self.db[table].upsert_all(  # type: ignore[union-attr]
+                (to_row(e, position) for position, e in placed),
+                pk=self.db[table].pks[0],  # type: ignore[union-attr]
+            )
+
     def delete_rows(self, table: str, ids: Iterable[str]) -> None:
         pk = self.db[table].pks[0]  # type: ignore[union-attr]
         with self.db.atomic():
