@@ -115,6 +115,24 @@ def _parser() -> argparse.ArgumentParser:
     _file_arg(p)
     _open_args(p)
 
+    p = command(
+        "export",
+        _cmd_export,
+        "export the IMR as a Word document; hard errors block it unless --draft",
+    )
+    _file_arg(p)
+    p.add_argument("--out", type=Path, required=True, help="the Word document to write (.docx)")
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="export even while hard errors remain, as a copy marked DRAFT",
+    )
+    p.add_argument(
+        "--report-version", default="1.0", metavar="X.Y", help="the version in the footer"
+    )
+    p.add_argument("--template", type=Path, help="an agency's own Word template (.docx, .dotx)")
+    _open_args(p)
+
     p = command("change-passphrase", _cmd_change_passphrase, "re-key a draft")
     _file_arg(p)
     _open_args(p)
@@ -321,6 +339,37 @@ def _cmd_check(args: argparse.Namespace, context: AppContext) -> int:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.services import export_docx
+    from imr_app.services.checks import check_draft
+
+    out: Path = args.out
+    if out.suffix.lower() != ".docx":
+        raise CliError(f"the output must be a Word document ending in .docx: {out}")
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+    with _open(args, context) as document:
+        draft = document.load()
+    # Pre-flight: the same checks as "Check for errors"; a draft copy may still go out.
+    errors = [p for p in check_draft(draft) if p.is_error]
+    if errors and not args.draft:
+        for problem in errors:
+            print(problem.describe(), file=sys.stderr)
+        raise CliError(
+            f"{_plural(len(errors), 'error')} must be fixed before a final export; "
+            "use --draft to export a copy marked DRAFT",
+            EXIT_CHECK_FAILED,
+        )
+    options = export_docx.ExportOptions(
+        draft_copy=args.draft, version=args.report_version, template=args.template
+    )
+    result = export_docx.export(draft, out, options)
+    for warning in result.warnings:
+        print(f"imr-app: {warning}", file=sys.stderr)
+    print(result.path)
+    return EXIT_OK
 
 
 def _cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:

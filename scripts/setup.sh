@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 extras="${1:-}"
 debs=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core)
 if [ "$extras" = "test" ]; then
-  # A real Secret Service for the keyring tests, started under dbus-run-session.
-  debs+=(dbus gnome-keyring libsecret-tools)
+  # A real Secret Service for the keyring tests, started under dbus-run-session;
+  # LibreOffice and poppler to render an exported IMR the way a reader sees it.
+  debs+=(dbus gnome-keyring libsecret-tools libreoffice-writer-nogui poppler-utils)
 fi
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
