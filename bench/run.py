@@ -14,7 +14,12 @@ import sys
 from bench import harness
 
 # Each module exposes ``figures() -> list[harness.Figure]``; add new bench modules here.
-MODULES = ("bench.bench_storage", "bench.bench_gui", "bench.bench_chronology")
+MODULES = (
+    "bench.bench_storage",
+    "bench.bench_gui",
+    "bench.bench_chronology",
+    "bench.bench_export",
+)
 
 
 def collect(only: str | None) -> list[harness.Figure]:
