@@ -18,6 +18,7 @@ MODULES = (
     "bench.bench_storage",
     "bench.bench_gui",
     "bench.bench_chronology",
+    "bench.bench_chronology_view",
     "bench.bench_export",
 )
 

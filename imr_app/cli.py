@@ -131,6 +131,14 @@ def _parser() -> argparse.ArgumentParser:
         "--report-version", default="1.0", metavar="X.Y", help="the version in the footer"
     )
     p.add_argument("--template", type=Path, help="an agency's own Word template (.docx, .dotx)")
+    p.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="F",
+        help="protect the document with the password on the first line of F ('-': stdin); "
+        "Word asks for it when the document is opened",
+    )
+    p.add_argument("--password", nargs="?", action=_RefusePassword, help=argparse.SUPPRESS)
     _open_args(p)
 
     p = command("change-passphrase", _cmd_change_passphrase, "re-key a draft")
@@ -341,6 +349,46 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+class _RefusePassword(argparse.Action):
+    """``--password``: refused with a pointer to ``--password-file``, the value unechoed.
+
+    A password on the command line shows in the process list and the shell's history, and
+    argparse's own "unrecognized arguments" message would print it back to the terminal.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        parser.error(
+            "a password is never taken as an argument (it would show in the process list): "
+            "use --password-file"
+        )
+
+
+def _export_password(args: argparse.Namespace) -> str | None:
+    """The first line of ``--password-file`` (a byte-order mark dropped), checked for Word.
+
+    Read before the draft is opened, so a missing or unusable password file fails fast and
+    never leaves the draft locked.
+    """
+    from imr_app.services.docx_protection import ProtectionError, check_password
+
+    file: Path | None = args.password_file
+    if file is None:
+        return None
+    if str(file) == "-":
+        if args.passphrase_file is not None and str(args.passphrase_file) == "-":
+            raise CliError("--password-file and --passphrase-file cannot both read stdin")
+        text = sys.stdin.read().removeprefix("\ufeff")
+    else:
+        text = file.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    password = lines[0] if lines else ""
+    try:
+        check_password(password)
+    except ProtectionError as exc:
+        raise CliError(f"{file}: {exc}") from None
+    return password
+
+
 def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
     from imr_app.services import export_docx
     from imr_app.services.checks import check_draft
@@ -350,6 +398,7 @@ def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
         raise CliError(f"the output must be a Word document ending in .docx: {out}")
     if not out.parent.is_dir():
         raise CliError(f"the folder {out.parent} does not exist")
+    password = _export_password(args)
     with _open(args, context) as document:
         draft = document.load()
     # Pre-flight: the same checks as "Check for errors"; a draft copy may still go out.
@@ -363,12 +412,25 @@ def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
             EXIT_CHECK_FAILED,
         )
     options = export_docx.ExportOptions(
-        draft_copy=args.draft, version=args.report_version, template=args.template
+        draft_copy=args.draft,
+        version=args.report_version,
+        template=args.template,
+        password=password,
     )
     result = export_docx.export(draft, out, options)
     for warning in result.warnings:
         print(f"imr-app: {warning}", file=sys.stderr)
     print(result.path)
+    if password is not None:
+        subject = export_docx.suggested_email_subject(
+            draft, args.report_version, draft_copy=args.draft
+        )
+        print(
+            "imr-app: the document is protected with a password; Word asks for it on opening.\n"
+            "imr-app: Send the password by another channel (phone or text), never in the same "
+            f"email.\nimr-app: suggested email subject: {subject}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -29,7 +29,6 @@ from imr_app.gui.pages.forms import (
     AgencyContextPage,
     AnalysisPage,
     AuthorPage,
-    ChronologyPage,
     ReviewPage,
     SignOffPage,
     SourcesPage,
@@ -52,6 +51,7 @@ _KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _page_factories() -> dict[SectionId, Callable[[DraftSession, Changed], SectionPage]]:
+    from imr_app.gui.pages.chronology import ChronologyPage
     from imr_app.gui.pages.equality import EqualityPage
     from imr_app.gui.pages.findings import LessonsPage, PracticePage
     from imr_app.gui.pages.recommendations import RecommendationsPage

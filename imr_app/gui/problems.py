@@ -23,8 +23,13 @@ class ProblemsPanel(QWidget):
 
     jump_requested = Signal(object)  # Location
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        all_clear: str = "No problems found. The IMR is ready to submit.",
+    ) -> None:
         super().__init__(parent)
+        self._all_clear = all_clear
         layout = QVBoxLayout(self)
         self.summary = QLabel("Run Check for errors (F8) to see what is still missing.")
         self.summary.setWordWrap(True)
@@ -42,7 +47,7 @@ class ProblemsPanel(QWidget):
         errors = [p for p in problems if p.is_error]
         warnings = [p for p in problems if not p.is_error]
         if not problems:
-            self.summary.setText("No problems found. The IMR is ready to submit.")
+            self.summary.setText(self._all_clear)
         else:
             self.summary.setText(
                 f"{len(errors)} {'error' if len(errors) == 1 else 'errors'} and "

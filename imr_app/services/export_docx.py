@@ -10,6 +10,11 @@ Three things python-docx does not do for us, done here in plain WordprocessingML
 fields (the contents, page numbers), repeated table header rows and landscape sections, and
 large tables, which are built by deep-copying one prototype row (the public table API is
 O(rows) slow: 10,000 chronology rows would take tens of seconds).
+
+Every export also carries the draft's data without real names as a custom XML part, for the
+Chair's tools (``embedded_data``), and may be protected with a password the way Word does it
+(``docx_protection``): then it is encrypted in memory, so the readable document is never
+written to disk at all.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from imr_app.core.equality import (
 )
 from imr_app.core.errors import ImrError
 from imr_app.core.model import (
+    DEFAULT_PROTECTIVE_MARKING,
     AnswerStatus,
     Characteristic,
     Consideration,
@@ -60,9 +66,12 @@ from imr_app.core.model import (
     SubjectRole,
     WorkflowState,
 )
+from imr_app.core.pseudonymise import NameRegister
 from imr_app.core.question_sets import question_text
 from imr_app.core.text import clean_text
 from imr_app.paths import resource_path
+from imr_app.services.docx_protection import check_password, encrypt_bytes
+from imr_app.services.embedded_data import embed
 
 DEFAULT_TEMPLATE = ("templates", "imr-default.docx")
 
@@ -207,12 +216,17 @@ class ExportCancelled(ExportError):
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What the author chose in the export dialog (or on the command line)."""
+    """What the author chose in the export dialog (or on the command line).
+
+    ``password``, when set, protects the document the way Word does; it is left out of the
+    repr so it never turns up in a log or a traceback.
+    """
 
     draft_copy: bool
     version: str = "1.0"
     template: Path | None = None
     export_date: date = field(default_factory=date.today)
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -239,20 +253,37 @@ def export(
 ) -> ExportResult:
     """Build the IMR and write it to ``out_path``, all or nothing.
 
+    With ``options.password`` the document is encrypted in memory before anything is
+    written, so neither the destination nor the temporary file ever holds it readable.
+
     Raises ``ExportCancelled`` when ``cancelled()`` turns true, ``ExportError`` for a template
-    that cannot be used, and ``OSError`` when the folder cannot be written.
+    that cannot be used, ``ProtectionError`` for a password Word could not use, and
+    ``OSError`` when the folder cannot be written.
     """
     out_path = Path(out_path)
+    if options.password is not None:
+        check_password(options.password)  # before the work, not after it
     builder = DocxBuilder(progress, cancelled)
     document = builder.build(prepare(draft), options)
     builder.report(95, "Saving the document")
+    data: bytes | None = None
+    if options.password is not None:
+        plain = io.BytesIO()
+        document.save(plain)
+        builder.check_cancelled()
+        builder.report(97, "Protecting the document with the password")
+        data = encrypt_bytes(plain.getvalue(), options.password)
+        del plain
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{out_path.stem}-", suffix=".docx.part", dir=out_path.parent
     )
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            document.save(stream)
+            if data is None:
+                document.save(stream)
+            else:
+                stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         builder.check_cancelled()
@@ -262,6 +293,37 @@ def export(
         raise
     builder.report(100, "Exported")
     return ExportResult(out_path, tuple(builder.warnings))
+
+
+def protective_marking(draft: ImrDraft) -> str:
+    """The draft's protective marking as it appears on every page (the default if blank)."""
+    return " ".join(clean_text(draft.review.protective_marking).split()) or (
+        DEFAULT_PROTECTIVE_MARKING
+    )
+
+
+def suggested_email_subject(draft: ImrDraft, version: str, *, draft_copy: bool = False) -> str:
+    """A subject line for the email to the Chair, led by the protective marking.
+
+    Public-sector email practice puts the marking first in the subject line. Real names are
+    replaced by pseudonyms here too (a review name may have been typed with one), since a
+    subject line travels unencrypted even when the attachment is protected. A copy that the
+    document itself marks DRAFT says so in the subject as well.
+    """
+    register = NameRegister(draft.subjects)
+
+    def tidy(text: str) -> str:
+        return " ".join(register.replace(clean_text(text)).split())
+
+    version = tidy(version)
+    if version[:1].isdigit():  # "1.0" reads as "v1.0"; "Final" stays as it is
+        version = f"v{version}"
+    report = " ".join(p for p in (tidy(draft.agency.name), "IMR", version) if p)
+    review = tidy(draft.review.name)
+    subject = f"{review} – {report}" if review else report
+    if draft_copy or draft.workflow.state is not WorkflowState.SIGNED_OFF:
+        subject += " (DRAFT)"
+    return f"{protective_marking(draft)}: {subject}"
 
 
 # ---- the builder -------------------------------------------------------------------------
@@ -331,6 +393,10 @@ class DocxBuilder:
             write()
         self._finish_contents()
         self._properties()
+        # After _scrub_package, which drops any custom XML the template brought (even an
+        # earlier export's data, if one was used as a template): only this draft's goes out.
+        self._step(93, "Adding the data for the Chair's tools")
+        embed(self._doc, draft)
         self._step(94, "Document built")
         return self._doc
 
@@ -466,7 +532,7 @@ class DocxBuilder:
     def _page_furniture(self) -> None:
         """The marking centred in the header and footer, and the footer's version and page."""
         draft, options = self._draft, self._options
-        marking = clean_text(draft.review.protective_marking).strip() or "OFFICIAL-SENSITIVE"
+        marking = protective_marking(draft)
         self._doc.settings.odd_and_even_pages_header_footer = False
         section = self._doc.sections[0]
         section.different_first_page_header_footer = False

@@ -1,5 +1,4 @@
-"""The simple form sections: review, author, agency context, sources, analysis, chronology
-entry point and sign-off."""
+"""The simple form sections: review, author, agency context, sources, analysis and sign-off."""
 
 from __future__ import annotations
 
@@ -162,27 +161,6 @@ class AnalysisPage(FormPage):
         edit.setMinimumHeight(380)
         self.body.addWidget(edit)
         self.register_field("analysis", edit)
-
-
-class ChronologyPage(FormPage):
-    section = SectionId.CHRONOLOGY
-    intro = (
-        "Every contact your agency had with the subjects in the review period, with relevant "
-        "domestic abuse history from before it."
-    )
-
-    def build(self) -> None:
-        self.session.wait_for_chronology()
-        count = len(self.draft.chronology)
-        label = QLabel(
-            f"This draft holds {count} chronology "
-            f"{'entry' if count == 1 else 'entries'}. The chronology table for entering and "
-            "importing entries is coming in the next release."
-        )
-        label.setWordWrap(True)
-        label.setAccessibleName("Chronology summary")
-        self.body.addWidget(label)
-        self.register_field("chronology", label)
 
 
 class SignOffPage(FormPage):
