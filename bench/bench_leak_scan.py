@@ -3,14 +3,16 @@
 The .docx is written directly with lxml and zipfile (quick to build, and the same shape as
 python-docx writes: a landscape chronology table of 10,000 rows, a cell per column, the
 marking in a header and footer, document properties, and the interchange JSON embedded as
-a custom XML part, as the export embeds it). Two leaks are planted, a real name in the
-header and an NHS number in row 5,000, so the figure also proves the scan still finds
-what it is for. The baseline is the least any scan must do: read every XML part out of the
-zip, decode it and run one ``str.find`` over it.
+one line of text in a custom XML part, as the export embeds it). One row in fifty says
+"born", as real chronologies do, so the date-of-birth check has work; two leaks are planted,
+a real name in the header and an NHS number in row 5,000, so the figure also proves the
+scan still finds what it is for. The baseline is the least any scan must do: read every XML
+part out of the zip, decode it and run one ``str.find`` over it.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import zipfile
 from pathlib import Path
@@ -129,10 +131,18 @@ def write_export(path: Path, rows: int = ROWS) -> ImrDraft:
     draft = build_draft(rows)
     for subject, real_name in zip(draft.subjects, REAL_NAMES, strict=True):
         subject.real_name = real_name
+    for entry in draft.chronology[::50]:  # real chronologies say "born": a DOB keyword
+        entry.event += " Child C was born at the maternity unit in 2013."
     draft.chronology[rows // 2].event += f" NHS number {PLANTED_NHS} was on the referral."
     names = {s.id: s.pseudonym for s in draft.subjects}
-    embedded = interchange.dumps(without_real_names(draft))
-    item = etree.Element("{urn:imr-author:interchange}data", nsmap={"imr": "urn:imr-author"})
+    # As the export embeds it: the interchange JSON without real names, on one line.
+    embedded = json.dumps(
+        interchange.to_document(without_real_names(draft)),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    namespace = "urn:imr-author:interchange:1"
+    item = etree.Element(f"{{{namespace}}}interchange", nsmap={"imr": namespace})
     item.text = embedded
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", _CONTENT_TYPES)

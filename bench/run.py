@@ -20,6 +20,7 @@ MODULES = (
     "bench.bench_chronology",
     "bench.bench_chronology_view",
     "bench.bench_export",
+    "bench.bench_leak_scan",
 )
 
 

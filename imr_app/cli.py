@@ -21,6 +21,9 @@ from imr_app.context import AppContext
 from imr_app.core.errors import ImrError
 
 if TYPE_CHECKING:
+    from imr_app.core.model import ImrDraft
+    from imr_app.services.export_docx import ExportResult
+    from imr_app.services.leak_scan import Leak
     from imr_app.storage.document import ImrDocument
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
@@ -131,6 +134,14 @@ def _parser() -> argparse.ArgumentParser:
         "--report-version", default="1.0", metavar="X.Y", help="the version in the footer"
     )
     p.add_argument("--template", type=Path, help="an agency's own Word template (.docx, .dotx)")
+    p.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="accept a leak-scan hit (its key is printed with it); needs --reason",
+    )
+    p.add_argument("--reason", default="", help="why the accepted hits may stay (audited)")
     p.add_argument(
         "--password-file",
         type=Path,
@@ -390,8 +401,10 @@ def _export_password(args: argparse.Namespace) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.drafts import now
+    from imr_app.core.model import AuditEvent
     from imr_app.services import export_docx
-    from imr_app.services.checks import check_draft
+    from imr_app.services.leak_acceptance import acceptance
 
     out: Path = args.out
     if out.suffix.lower() != ".docx":
@@ -399,8 +412,61 @@ def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
     if not out.parent.is_dir():
         raise CliError(f"the folder {out.parent} does not exist")
     password = _export_password(args)
+    if args.accept and not args.reason.strip():
+        raise CliError("--accept needs --reason: why may these details stay in the IMR?")
     with _open(args, context) as document:
+        for key in args.accept:
+            document.repo.add_audit(acceptance(key, args.reason, actor=_user()))
         draft = document.load()
+        result = _export_draft(args, draft, out, password)
+        protected = "password-protected" if password else "not password-protected"
+        kind = "draft copy" if args.draft else "final"
+        detail = f"{out.name}, {kind}, {protected}"
+        document.repo.add_audit(AuditEvent(now(), "exported", actor=_user(), detail=detail))
+    for warning in result.warnings:
+        print(f"imr-app: {warning}", file=sys.stderr)
+    for leak in result.leaks:
+        print(f"imr-app: in the DRAFT copy: {_describe_leak(leak)}", file=sys.stderr)
+    print(result.path)
+    if password is not None:
+        subject = export_docx.suggested_email_subject(
+            draft, args.report_version, draft_copy=args.draft
+        )
+        print(
+            "imr-app: the document is protected with a password; Word asks for it on opening.\n"
+            "imr-app: Send the password by another channel (phone or text), never in the same "
+            f"email.\nimr-app: suggested email subject: {subject}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return ""
+
+
+def _describe_leak(leak: Leak) -> str:
+    from imr_app.services.leak_scan import accepted_key
+
+    return (
+        f"{leak.kind.label} '{leak.text}' in {leak.location}: {leak.context} "
+        f"(key {accepted_key(leak)})"
+    )
+
+
+def _export_draft(
+    args: argparse.Namespace, draft: ImrDraft, out: Path, password: str | None
+) -> ExportResult:
+    """Pre-flight, build, leak scan: raises CliError (exit 1) when the IMR may not leave."""
+    from imr_app.services import export_docx
+    from imr_app.services.checks import check_draft
+    from imr_app.services.leak_acceptance import accepted_keys
+
     # Pre-flight: the same checks as "Check for errors"; a draft copy may still go out.
     errors = [p for p in check_draft(draft) if p.is_error]
     if errors and not args.draft:
@@ -416,22 +482,17 @@ def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
         version=args.report_version,
         template=args.template,
         password=password,
+        accepted_leaks=accepted_keys(draft),
     )
-    result = export_docx.export(draft, out, options)
-    for warning in result.warnings:
-        print(f"imr-app: {warning}", file=sys.stderr)
-    print(result.path)
-    if password is not None:
-        subject = export_docx.suggested_email_subject(
-            draft, args.report_version, draft_copy=args.draft
-        )
-        print(
-            "imr-app: the document is protected with a password; Word asks for it on opening.\n"
-            "imr-app: Send the password by another channel (phone or text), never in the same "
-            f"email.\nimr-app: suggested email subject: {subject}",
-            file=sys.stderr,
-        )
-    return EXIT_OK
+    try:
+        return export_docx.export(draft, out, options)
+    except export_docx.LeaksFound as exc:
+        for leak in exc.leaks:
+            print(f"imr-app: {_describe_leak(leak)}", file=sys.stderr)
+        raise CliError(
+            f"{exc} (nothing was written); accept one with --accept KEY --reason '…'",
+            EXIT_CHECK_FAILED,
+        ) from None
 
 
 def _cmd_change_passphrase(args: argparse.Namespace, context: AppContext) -> int:

@@ -19,7 +19,6 @@ written to disk at all.
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 import re
@@ -66,12 +65,13 @@ from imr_app.core.model import (
     SubjectRole,
     WorkflowState,
 )
-from imr_app.core.pseudonymise import NameRegister
+from imr_app.core.pseudonymise import NameRegister, pseudonymise
 from imr_app.core.question_sets import question_text
 from imr_app.core.text import clean_text
 from imr_app.paths import resource_path
 from imr_app.services.docx_protection import check_password, encrypt_bytes
 from imr_app.services.embedded_data import embed
+from imr_app.services.leak_scan import Leak, LeakScanner, accepted_key
 
 DEFAULT_TEMPLATE = ("templates", "imr-default.docx")
 
@@ -227,21 +227,32 @@ class ExportOptions:
     template: Path | None = None
     export_date: date = field(default_factory=date.today)
     password: str | None = field(default=None, repr=False)
+    # Leak-scan hits the author accepted (``leak_scan.accepted_key``), from the audit trail.
+    accepted_leaks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
     warnings: tuple[str, ...] = ()
+    leaks: tuple[Leak, ...] = ()  # unaccepted hits, only ever in a copy marked DRAFT
+
+
+class LeaksFound(ImrError):
+    """The built document still names people or holds identifiers: nothing was written."""
+
+    def __init__(self, leaks: Sequence[Leak]) -> None:
+        super().__init__(
+            f"{len(leaks)} possible personal details found in the document; fix them or "
+            "accept each with a reason before a final export"
+        )
+        self.leaks = tuple(leaks)
 
 
 def prepare(draft: ImrDraft) -> ImrDraft:
-    """The draft as it may leave the machine.
-
-    Today a deep copy, so building never touches the author's draft; this is the seam where
-    pseudonymisation (real names replaced by pseudonyms) is applied before the build.
-    """
-    return copy.deepcopy(draft)
+    """The draft as it may leave the machine: a copy with every real name replaced by its
+    pseudonym, so building never touches the author's draft."""
+    return pseudonymise(draft)
 
 
 def export(
@@ -265,25 +276,32 @@ def export(
         check_password(options.password)  # before the work, not after it
     builder = DocxBuilder(progress, cancelled)
     document = builder.build(prepare(draft), options)
-    builder.report(95, "Saving the document")
-    data: bytes | None = None
+    builder.report(93, "Saving the document")
+    plain = io.BytesIO()
+    document.save(plain)
+    builder.check_cancelled()
+    # The leak scan reads the very bytes that will leave, before any encryption.
+    builder.report(95, "Looking for names and personal details left in the document")
+    leaks = [
+        leak
+        for leak in LeakScanner(draft.subjects).scan_docx(plain, file_name=out_path.name)
+        if accepted_key(leak) not in options.accepted_leaks
+    ]
+    if leaks and not options.draft_copy:
+        raise LeaksFound(leaks)
+    data = plain.getvalue()
+    del plain
     if options.password is not None:
-        plain = io.BytesIO()
-        document.save(plain)
         builder.check_cancelled()
         builder.report(97, "Protecting the document with the password")
-        data = encrypt_bytes(plain.getvalue(), options.password)
-        del plain
+        data = encrypt_bytes(data, options.password)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{out_path.stem}-", suffix=".docx.part", dir=out_path.parent
     )
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            if data is None:
-                document.save(stream)
-            else:
-                stream.write(data)
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         builder.check_cancelled()
@@ -292,7 +310,7 @@ def export(
         temp.unlink(missing_ok=True)
         raise
     builder.report(100, "Exported")
-    return ExportResult(out_path, tuple(builder.warnings))
+    return ExportResult(out_path, tuple(builder.warnings), tuple(leaks))
 
 
 def protective_marking(draft: ImrDraft) -> str:

@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import AnyStr
 
 from lxml import etree
@@ -83,17 +83,17 @@ class Leak:
 
 
 def accepted_key(leak: Leak) -> str:
-    """A key that names the same hit in every export: kind, kind of part and the text.
+    """A key that names the same detail in every export: its kind and its text.
 
-    The paragraph is left out, since any edit above the hit moves it, and the part is
-    reduced to its kind (``header`` for ``word/header2.xml``), since a template may number
-    its headers differently. The text is normalised ("943 476 5919" and "9434765919" are
+    Where it stands is left out: an edit above it moves it, and one detail shows in the
+    body and again in the Chair's embedded copy, so accepting it once accepts it wherever
+    it appears. The text is normalised ("943 476 5919" and "9434765919" are
     one NHS number) and recorded as a digest: the key goes into the audit trail, which
     travels in the export's machine-readable copy, and must not carry the data it accepts
     to one more place (or trip the next scan).
     """
     digest = hashlib.sha256(f"{leak.kind}\n{normalised_text(leak)}".encode()).hexdigest()
-    return f"{leak.kind}:{part_family(leak.part)}:{digest[:24]}"
+    return f"{leak.kind}:{digest[:24]}"
 
 
 def normalised_text(leak: Leak) -> str:
@@ -107,23 +107,6 @@ def normalised_text(leak: Leak) -> str:
         return re.sub(r"[^0-9A-Za-z]", "", text).upper()
     text = re.sub(r"['’‘ʼ]", "'", fold_accents(nfc(text)))
     return " ".join(text.casefold().split())
-
-
-def part_family(part: str) -> str:
-    """The kind of part: "body", "header", "footer", "comments", "properties" and so on."""
-    if part == FILE_NAME:
-        return FILE_NAME
-    name = PurePosixPath(part).name
-    if part == "word/document.xml":
-        return "body"
-    for family in ("header", "footer", "comments", "footnotes", "endnotes"):
-        if part.startswith("word/") and name.startswith(family):
-            return family
-    if part.startswith("docProps/"):
-        return "properties"
-    if part.startswith("customXml/"):
-        return "embedded data"
-    return re.sub(r"\d+", "", part)
 
 
 # -- what is looked for --------------------------------------------------------------------
