@@ -13,6 +13,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -22,6 +23,7 @@ from imr_app.core.errors import ImrError
 
 if TYPE_CHECKING:
     from imr_app.core.model import ImrDraft
+    from imr_app.core.workflow import Actor
     from imr_app.services.export_docx import ExportResult
     from imr_app.services.leak_scan import Leak
     from imr_app.storage.document import ImrDocument
@@ -163,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
     _open_args(p)
 
     command("selftest", _cmd_selftest, "check that encryption, resources and import work")
+
+    _workflow_commands(command)
 
     p = sub.add_parser(
         "chronology", help="work on a draft's chronology", description="Work on the chronology."
@@ -571,3 +575,148 @@ def _cmd_chronology_import(args: argparse.Namespace, context: AppContext) -> int
         f"{rejected:,} {'row' if rejected == 1 else 'rows'} rejected."
     )
     return EXIT_OK if imported else EXIT_CHECK_FAILED
+
+
+# ---- review and sign-off ---------------------------------------------------------
+def _workflow_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """``status``, ``submit``, ``return``, ``signoff`` and ``reopen``: the same rules as the app."""
+    p = command(
+        "status",
+        _cmd_status,
+        "show the review state, the last step and the sign-off; exit 1 if the content has "
+        "changed since it was signed off",
+    )
+    _file_arg(p)
+    _open_args(p)
+
+    p = command("submit", _cmd_submit, "submit for review; exit 1 while hard errors remain")
+    _file_arg(p)
+    _actor_args(p)
+    _open_args(p)
+
+    p = command("return", _cmd_return, "return a submitted IMR to its author for changes")
+    _file_arg(p)
+    p.add_argument("--comment", required=True, help="what needs changing")
+    _actor_args(p)
+    _open_args(p)
+
+    p = command(
+        "signoff",
+        _cmd_signoff,
+        "sign a submitted IMR off on the agency's behalf (not by its author)",
+    )
+    _file_arg(p)
+    p.add_argument("--name", required=True, help="the name of the person signing off")
+    p.add_argument("--role", required=True, help="their role, e.g. 'Safeguarding Lead'")
+    p.add_argument("--statement", default="", help="the sign-off statement")
+    p.add_argument(
+        "--override-reason",
+        default="",
+        help="why the author may sign off their own IMR (shown on the sign-off)",
+    )
+    _open_args(p)
+
+    p = command("reopen", _cmd_reopen, "reopen a signed-off IMR; the sign-off is withdrawn")
+    _file_arg(p)
+    p.add_argument("--reason", required=True, help="why it is being reopened (audited)")
+    _actor_args(p)
+    _open_args(p)
+
+
+def _actor_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", help="who is taking this step (default: your name in the settings)")
+    p.add_argument("--role", help="their role (default: your role in the settings)")
+
+
+def _actor(args: argparse.Namespace, context: AppContext) -> Actor:
+    """The person taking the step: the flags, else the app's settings, else the login name."""
+    from imr_app.core.workflow import Actor
+    from imr_app.settings import SettingsStore
+
+    settings = SettingsStore(context.paths.config_dir).load()
+    name = args.name or settings.user_name or _user()
+    role = args.role if args.role is not None else settings.user_role
+    return Actor(name, role)
+
+
+def _take_step(
+    args: argparse.Namespace, context: AppContext, step: Callable[[ImrDraft], object]
+) -> int:
+    """Open, apply one workflow step, and save the workflow with its audit events together."""
+    from imr_app.core.errors import InvalidTransitionError
+    from imr_app.core.workflow import STATE_LABELS, SubmissionBlocked
+
+    with _open(args, context) as document:
+        draft = document.load()
+        before = len(draft.audit)
+        try:
+            step(draft)
+        except SubmissionBlocked as exc:
+            for problem in exc.problems:
+                print(problem.describe(), file=sys.stderr)
+            raise CliError(str(exc), EXIT_CHECK_FAILED) from None
+        except InvalidTransitionError as exc:
+            raise CliError(str(exc), EXIT_CHECK_FAILED) from None
+        with document.repo.db.atomic():
+            document.repo.save_part("workflow", draft.workflow)
+            for event in draft.audit[before:]:
+                document.repo.add_audit(event)
+    print(f"{args.file.name}: {STATE_LABELS[draft.workflow.state]}")
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.workflow import STATE_LABELS, last_step, verify_sign_off
+
+    with _open(args, context) as document:
+        draft = document.load()
+    print(f"{'State:':<22}{STATE_LABELS[draft.workflow.state]}")
+    event = last_step(draft)
+    if event is not None:
+        who = f"{event.actor} ({event.role})" if event.role else event.actor
+        when = f"{event.at:%d/%m/%Y %H:%M}"
+        print(f"{'Last step:':<22}{event.action.replace('_', ' ')} by {who}, {when}")
+    sign_off = draft.workflow.sign_off
+    if sign_off is None:
+        return EXIT_OK
+    print(f"{'Signed off by:':<22}{sign_off.name} ({sign_off.role}), {sign_off.signed_on:%d/%m/%Y}")
+    if sign_off.statement:
+        print(f"{'Statement:':<22}{sign_off.statement}")
+    if sign_off.override_reason:
+        print(f"{'Override reason:':<22}{sign_off.override_reason}")
+    unchanged = verify_sign_off(draft)
+    verdict = "unchanged since sign-off" if unchanged else "CHANGED since sign-off"
+    print(f"{'Content:':<22}{verdict} (hash {sign_off.content_hash[:12]}…)")
+    return EXIT_OK if unchanged else EXIT_CHECK_FAILED
+
+
+def _cmd_submit(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.services.review import submit_for_review
+
+    actor = _actor(args, context)
+    return _take_step(args, context, lambda draft: submit_for_review(draft, actor))
+
+
+def _cmd_return(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.workflow import return_for_changes
+
+    actor = _actor(args, context)
+    return _take_step(args, context, lambda draft: return_for_changes(draft, actor, args.comment))
+
+
+def _cmd_signoff(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.workflow import Actor, sign_off
+
+    actor = Actor(args.name, args.role)
+    return _take_step(
+        args,
+        context,
+        lambda draft: sign_off(draft, actor, args.statement, args.override_reason),
+    )
+
+
+def _cmd_reopen(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.workflow import reopen
+
+    actor = _actor(args, context)
+    return _take_step(args, context, lambda draft: reopen(draft, actor, args.reason))

@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         self.close_action = self._action("&Close draft", self.close_draft, "Ctrl+W")
         file.addAction(self.close_action)
         file.addSeparator()
+        self.export_action = self._action("&Export to Word…", self.export_to_word, "Ctrl+E")
+        file.addAction(self.export_action)
+        file.addSeparator()
         self.passphrase_action = self._action("Change &passphrase…", self.change_passphrase)
         file.addAction(self.passphrase_action)
         self.forget_action = self._action("&Forget this draft on this computer", self.forget)
@@ -168,6 +171,7 @@ class MainWindow(QMainWindow):
         open_ = self.editor is not None
         for action in (
             self.close_action,
+            self.export_action,
             self.passphrase_action,
             self.forget_action,
             self.lock_action,
@@ -341,6 +345,24 @@ class MainWindow(QMainWindow):
         self.problems_dock.show()
         self.resizeDocks([self.problems_dock], [200], Qt.Orientation.Vertical)
         self.problems.list.setFocus()
+
+    def export_to_word(self) -> None:
+        """Save first, so the file and its audit trail match what is exported."""
+        if self.session is None or self.editor is None:
+            return
+        if not self.editor.save_now():
+            QMessageBox.warning(
+                self,
+                APP_TITLE,
+                f"Your latest changes could not be saved ({self.editor.last_save_error}), so "
+                "the IMR was not exported.",
+            )
+            return
+        from imr_app.gui.export_dialog import ExportDialog
+
+        result = ExportDialog.ask(self, self.session)
+        if result is not None:
+            self.statusBar().showMessage(f"Exported to {result.path}", 10_000)
 
     def find(self) -> None:
         if self.editor is None:
