@@ -65,6 +65,11 @@ def main() -> int:
         shoot(window, "question-page.png")
         editor.go_to(Location(SectionId.EQUALITY))
         shoot(window, "equality-page.png")
+        editor.go_to(Location(SectionId.CHRONOLOGY))
+        chronology = editor.current_page()
+        chronology.run_checks()  # type: ignore[attr-defined]
+        chronology.splitter.setSizes([330, 130, 200])  # type: ignore[attr-defined]
+        shoot(window, "chronology.png")
         editor.session.draft.answer_for("iv").text = ""
         editor.session.draft.recommendations[0].actions[0].lead = ""
         window.check_for_errors()

@@ -802,3 +802,30 @@ def test_the_section_shows_its_checks_and_jumps_to_the_entry(qtbot, created, key
     page.checks.list.itemActivated.emit(target)
     assert page.current_entry() is quiet
     session.close()
+
+
+def test_the_gap_threshold_is_the_authors_to_set(qtbot, created, keystore):
+    from datetime import date
+
+    from imr_app.core.model import ChronologyEntry
+    from imr_app.gui.pages.chronology import ChronologyPage
+    from imr_app.services.session import DraftSession
+    from imr_app.storage.document import ImrDocument
+
+    session = DraftSession(ImrDocument.open(created, keystore).document)
+    review = session.draft.review
+    review.period_start, review.period_end = date(2020, 1, 1), date(2020, 12, 31)
+    for day in (date(2020, 1, 2), date(2020, 3, 2), date(2020, 12, 30)):
+        session.draft.chronology.append(ChronologyEntry(day, "GP notes", outcome="Seen"))
+    page = ChronologyPage(session, session.touch)
+    qtbot.addWidget(page)
+
+    def gaps() -> list[str]:
+        page.run_checks()
+        texts = [page.checks.list.item(i).text() for i in range(page.checks.list.count())]
+        return [t for t in texts if "No entry between" in t]
+
+    assert len(gaps()) == 1  # March to December, over the default 90 days
+    page.gap_days.setValue(45)
+    assert len(gaps()) == 2  # January to March as well
+    session.close()

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -76,7 +77,7 @@ from imr_app.gui.problems import ProblemsPanel
 from imr_app.gui.widgets.choice import ChoiceCombo
 from imr_app.gui.widgets.date_edit import UkDateEdit
 from imr_app.services.checks import Location
-from imr_app.services.chronology_checks import check_chronology
+from imr_app.services.chronology_checks import DEFAULT_GAP_DAYS, check_chronology
 
 if TYPE_CHECKING:
     from imr_app.services.session import DraftSession
@@ -343,12 +344,24 @@ class ChronologyPage(SectionPage):
         button = self._button(
             "Check the chronology", self.run_checks, "List what may need your attention"
         )
-        self.checks.layout().insertWidget(0, button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.gap_days = QSpinBox()
+        self.gap_days.setRange(7, 3650)
+        self.gap_days.setValue(DEFAULT_GAP_DAYS)
+        self.gap_days.setSuffix(" days")
+        self.gap_days.setAccessibleName("Report gaps in the chronology longer than")
+        row = QHBoxLayout()
+        row.addWidget(button)
+        gap_label = QLabel("Report gaps longer than")
+        gap_label.setBuddy(self.gap_days)
+        row.addWidget(gap_label)
+        row.addWidget(self.gap_days)
+        row.addStretch(1)
+        self.checks.layout().insertLayout(0, row)
         return self.checks
 
     def run_checks(self) -> None:
         self.flush()
-        self.checks.show_problems(check_chronology(self.draft))
+        self.checks.show_problems(check_chronology(self.draft, self.gap_days.value()))
 
     def _build_table(self) -> QTableView:
         self.view = QTableView()
