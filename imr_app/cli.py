@@ -422,6 +422,9 @@ def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
         for key in args.accept:
             document.repo.add_audit(acceptance(key, args.reason, actor=_user()))
         draft = document.load()
+        if args.template is not None:  # the agency's choice is kept with the draft
+            draft.agency.template = str(args.template.resolve())
+            document.repo.save_part("agency", draft.agency)
         result = _export_draft(args, draft, out, password)
         protected = "password-protected" if password else "not password-protected"
         kind = "draft copy" if args.draft else "final"

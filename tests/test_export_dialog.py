@@ -110,6 +110,26 @@ def test_browse_uses_the_chosen_location(open_session, make_dialog, qtbot, tmp_p
     assert dialog.location_edit.text() == str(chosen)
 
 
+def test_the_agency_template_is_chosen_once_and_kept_in_the_draft(
+    open_session, make_dialog, qtbot, tmp_path: Path
+):
+    import shutil
+
+    from imr_app.paths import resource_path
+
+    template = tmp_path / "Northshire letterhead.docx"
+    shutil.copy(resource_path("templates", "imr-default.docx"), template)
+    session = open_session()
+    dialog = make_dialog(session)
+    assert dialog.template_label.text() == "The standard IMR Author template"
+    dialog.choose_template = lambda: template
+    click(qtbot, dialog.template_button)
+    assert dialog.template_label.text() == "Northshire letterhead.docx"
+    assert session.document.load().agency.template == str(template)
+    click(qtbot, dialog.standard_button)
+    assert session.document.load().agency.template == ""
+
+
 def test_a_draft_copy_exports_with_progress_to_100_and_is_recorded(
     open_session, make_dialog, qtbot
 ):

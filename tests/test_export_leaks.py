@@ -67,3 +67,21 @@ def test_a_draft_copy_goes_out_with_its_hits_listed(
     assert main(["export", str(example_file), "--out", str(out), "--draft"], context) == 0
     assert out.exists()
     assert "in the DRAFT copy: NHS number" in capsys.readouterr().err
+
+
+def test_the_agency_template_is_recorded_in_the_draft_and_missing_ones_fall_back(
+    example_file: Path, tmp_path: Path, context: AppContext, capsys
+):
+    import shutil
+
+    template = tmp_path / "Northshire letterhead.docx"
+    shutil.copy(resource_path("templates", "imr-default.docx"), template)
+    out = tmp_path / "IMR.docx"
+    argv = ["export", str(example_file), "--out", str(out), "--draft"]
+    assert main([*argv, "--template", str(template)], context) == 0
+    with ImrDocument.open(example_file, context.keystore).document as document:
+        assert document.load().agency.template == str(template.resolve())
+    template.unlink()  # the draft moves to a computer without the letterhead
+    capsys.readouterr()
+    assert main([*argv[:3], str(tmp_path / "again.docx"), "--draft"], context) == 0
+    assert "Northshire letterhead.docx was not found" in capsys.readouterr().err

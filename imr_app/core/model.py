@@ -157,6 +157,8 @@ class AgencyContext:
 class Agency:
     name: str = ""
     context: AgencyContext = field(default_factory=AgencyContext)
+    # The agency's own Word template for the export (a path); empty for the shipped one.
+    template: str = ""
 
 
 @dataclass

@@ -119,6 +119,7 @@ class ExportDialog(QDialog):
         self.leaks: tuple[Leak, ...] = ()
         # Replaced in tests; in use it asks with the file dialog.
         self.choose_location: Callable[[Path], Path | None] = self._ask_location
+        self.choose_template: Callable[[], Path | None] = self._ask_for_template
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self._running_options: ExportOptions | None = None
@@ -225,10 +226,23 @@ class ExportDialog(QDialog):
         self.password_note.setWordWrap(True)
         self.password_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
+        self.template_label = QLabel()
+        self.template_label.setAccessibleName("Word template")
+        self.template_button = QPushButton("Choose &template…")
+        self.template_button.clicked.connect(self._choose_template)
+        self.standard_button = QPushButton("Use the &standard one")
+        self.standard_button.clicked.connect(lambda: self._set_template(""))
+        template = QHBoxLayout()
+        template.addWidget(self.template_label, 1)
+        template.addWidget(self.template_button)
+        template.addWidget(self.standard_button)
+        self._show_template()
+
         location_label = QLabel("Save &as:")
         location_label.setBuddy(self.location_edit)
         form = QFormLayout()
         form.addRow(location_label, location)
+        form.addRow("Template:", template)
         form.addRow("&Version:", self.version_edit)
         form.addRow("Export as:", kind)
         form.addRow("", self.protect_check)
@@ -439,6 +453,32 @@ class ExportDialog(QDialog):
             accepted_leaks=accepted_keys(self.session.draft),
         )
         return path, options
+
+    # ---- the agency's template ------------------------------------------------------------
+    def _show_template(self) -> None:
+        recorded = self.session.draft.agency.template
+        self.template_label.setText(
+            Path(recorded).name if recorded else "The standard IMR Author template"
+        )
+        self.standard_button.setEnabled(bool(recorded))
+
+    def _choose_template(self) -> None:
+        chosen = self.choose_template()
+        if chosen is not None:
+            self._set_template(str(chosen))
+
+    def _ask_for_template(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Your agency's Word template", "", "Word templates (*.docx *.dotx)"
+        )
+        return Path(name) if name else None
+
+    def _set_template(self, path: str) -> None:
+        """The choice is kept in the draft, so every later export uses it too."""
+        self.session.draft.agency.template = path
+        self.session.touch("agency")
+        self.session.save()
+        self._show_template()
 
     # ---- running the export ----------------------------------------------------------
     @property

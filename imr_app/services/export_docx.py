@@ -25,7 +25,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -274,6 +274,7 @@ def export(
     out_path = Path(out_path)
     if options.password is not None:
         check_password(options.password)  # before the work, not after it
+    options, notes = _with_recorded_template(draft, options)
     builder = DocxBuilder(progress, cancelled)
     document = builder.build(prepare(draft), options)
     builder.report(93, "Saving the document")
@@ -310,7 +311,26 @@ def export(
         temp.unlink(missing_ok=True)
         raise
     builder.report(100, "Exported")
-    return ExportResult(out_path, tuple(builder.warnings), tuple(leaks))
+    return ExportResult(out_path, (*notes, *builder.warnings), tuple(leaks))
+
+
+def _with_recorded_template(
+    draft: ImrDraft, options: ExportOptions
+) -> tuple[ExportOptions, list[str]]:
+    """The template chosen now, else the one recorded in the draft, else the shipped one.
+
+    A recorded template that is no longer there (another computer, a moved share) falls
+    back to the shipped one with a warning: never a failed export.
+    """
+    if options.template is not None or not draft.agency.template:
+        return options, []
+    recorded = Path(draft.agency.template)
+    if recorded.is_file():
+        return replace(options, template=recorded), []
+    return options, [
+        f"The agency template {recorded.name} was not found on this computer; the standard "
+        "IMR Author template was used."
+    ]
 
 
 def protective_marking(draft: ImrDraft) -> str:
