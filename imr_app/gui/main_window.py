@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
             warnings = [*warnings, f"The recent drafts list could not be saved: {exc}"]
         self.idle.start()
         self._update_actions()
+        # The editor is on screen: now the chronology may load without slowing it down.
+        QTimer.singleShot(0, self.session.start_loading_chronology)
         for warning in warnings:
             self.statusBar().showMessage(warning, 10_000)
 

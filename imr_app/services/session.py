@@ -57,13 +57,21 @@ class DraftSession:
         self._dirty: set[str] = set()
         self._chronology_ready = threading.Event()
         self._chronology_error: BaseException | None = None
+        self._on_loaded = on_chronology_loaded
+        self._loader: threading.Thread | None = None
         if not background_chronology:
             self.draft = document.load()
             self._chronology_ready.set()
             return
         self.draft = document.load(with_chronology=False)
-        self._on_loaded = on_chronology_loaded
-        threading.Thread(target=self._load_chronology, name="chronology", daemon=True).start()
+
+    def start_loading_chronology(self) -> None:
+        """Begin the background load (once); the window calls this when it is on screen."""
+        if self._loader is None and not self._chronology_ready.is_set():
+            self._loader = threading.Thread(
+                target=self._load_chronology, name="chronology", daemon=True
+            )
+            self._loader.start()
 
     def _load_chronology(self) -> None:
         try:
@@ -85,6 +93,7 @@ class DraftSession:
         return self._chronology_ready.is_set()
 
     def wait_for_chronology(self) -> None:
+        self.start_loading_chronology()
         self._chronology_ready.wait()
         if self._chronology_error is not None:
             raise self._chronology_error
@@ -162,5 +171,6 @@ class DraftSession:
         """
         if save:
             self.save()
-        self._chronology_ready.wait()  # the worker's connection must be closed first
+        if self._loader is not None:
+            self._chronology_ready.wait()  # the worker's connection must be closed first
         self.document.close()

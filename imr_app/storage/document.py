@@ -24,7 +24,7 @@ from imr_app.storage.keys import SALT_BYTES, DraftKey, read_salt
 from imr_app.storage.keystore import KeyringUnavailable, KeyStore
 from imr_app.storage.locking import DraftLock, LockInfo, read_lock
 from imr_app.storage.repository import DraftRepository
-from imr_app.storage.sqlcipher_compat import DatabaseError, dbapi2, sqlite_utils
+from imr_app.storage.sqlcipher_compat import DatabaseError, database, dbapi2
 
 
 class OpenStatus(Enum):
@@ -113,7 +113,7 @@ class ImrDocument:
         self.conn = conn
         self.key = key
         self._lock = lock
-        self.db = sqlite_utils.Database(conn)
+        self.db = database(conn)
         self.repo = DraftRepository(self.db)
 
     # ---- creating -------------------------------------------------------------
@@ -143,7 +143,7 @@ class ImrDocument:
             conn = _connect(tmp, key)
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
             _configure(conn)
-            db = sqlite_utils.Database(conn)
+            db = database(conn)
             schema.apply_migrations(db, migrations)
             DraftRepository(db).write_all(draft)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -246,7 +246,7 @@ class ImrDocument:
         _remove_sidecars(self.path)
         self.conn = _connect(self.path, new_key.key)
         _configure(self.conn)
-        self.db = sqlite_utils.Database(self.conn)
+        self.db = database(self.conn)
         self.repo = DraftRepository(self.db)
         self.key = new_key
         self.repo.add_audit(AuditEvent(now(), "passphrase changed"))
@@ -274,7 +274,7 @@ class ImrDocument:
         SQLite connections are not shared between threads; WAL lets this one read
         while the GUI thread's connection writes. Close ``reader().db.conn`` after use.
         """
-        return DraftRepository(sqlite_utils.Database(_connect(self.path, self.key.key)))
+        return DraftRepository(database(_connect(self.path, self.key.key)))
 
     def backup(self, destination: Path) -> Path:
         """An encrypted copy with the same key (the SQLite backup API refuses encrypted files)."""
@@ -338,7 +338,7 @@ def _check_unlocked(
     if problems != ["ok"]:
         return OpenResult(OpenStatus.CORRUPT, detail=problems[0])
     _configure(conn)
-    db = sqlite_utils.Database(conn)
+    db = database(conn)
     if schema.pending(db, migrations):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}")
@@ -371,7 +371,7 @@ def _verify_copy(path: Path, key: DraftKey, expected: dict[str, int]) -> None:
     try:
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise DatabaseError("the re-keyed copy failed its integrity check")
-        counts = DraftRepository(sqlite_utils.Database(conn)).counts()
+        counts = DraftRepository(database(conn)).counts()
         if counts != expected:
             raise DatabaseError("the re-keyed copy does not hold the same content")
     finally:

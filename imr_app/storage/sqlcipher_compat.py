@@ -21,8 +21,23 @@ sys.modules["pysqlite3.dbapi2"] = dbapi2
 
 import sqlite_utils  # noqa: E402  (must follow the registration above)
 
+
+def database(conn: dbapi2.Connection) -> sqlite_utils.Database:
+    """sqlite-utils over our connection, with its plugins off: a plugin is third-party code
+    that would run on the decrypted draft, and finding plugins scans every installed
+    package's metadata (about 100 ms on each open)."""
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
 DatabaseError = dbapi2.DatabaseError
 OperationalError = dbapi2.OperationalError
 IntegrityError = dbapi2.IntegrityError
 
-__all__ = ["DatabaseError", "IntegrityError", "OperationalError", "dbapi2", "sqlite_utils"]
+__all__ = [
+    "DatabaseError",
+    "IntegrityError",
+    "OperationalError",
+    "database",
+    "dbapi2",
+    "sqlite_utils",
+]
