@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from imr_app.core import interchange
+from imr_app.core.model import ImrDraft
 from imr_app.paths import resource_path
 
 
@@ -36,6 +37,24 @@ def run_selftest() -> list[str]:
         if not result.ok or result.document is None:
             return [*problems, f"could not reopen the draft: {result.message}"]
         with result.document as document:
-            if interchange.dumps(document.load()) != example:
+            loaded = document.load()
+            if interchange.dumps(loaded) != example:
                 problems.append("the example did not round-trip unchanged")
+        problems += _export_problems(loaded, Path(tmp))
     return problems
+
+
+def _export_problems(draft: ImrDraft, folder: Path) -> list[str]:
+    """A protected draft export read back: template, python-docx and encryption all present."""
+    from imr_app.services.docx_protection import is_protected
+    from imr_app.services.embedded_data import read_embedded
+    from imr_app.services.export_docx import ExportOptions, export
+
+    out = folder / "selftest.docx"
+    password = secrets.token_urlsafe(12)
+    export(draft, out, ExportOptions(draft_copy=True, password=password))
+    if not is_protected(out):
+        return ["the exported document is not password-protected"]
+    if len(read_embedded(out, password).chronology) != len(draft.chronology):
+        return ["the exported document does not carry the chronology"]
+    return []
