@@ -11,19 +11,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
     QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
+    QTabBar,
+    QTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from imr_app.core.model import SectionId, SectionStatus
+from imr_app.core.dates import format_uk
+from imr_app.core.model import SectionId, SectionStatus, WorkflowState
 from imr_app.core.sections import STATUS_LABELS, TITLES, progress, question_done, section_status
+from imr_app.core.workflow import can_edit, last_step
 from imr_app.gui.pages.base import Changed, SectionPage
 from imr_app.gui.pages.forms import (
     AgencyContextPage,
@@ -48,6 +60,94 @@ MAX_UNSAVED_MS = 2000
 RETRY_MS = 5000
 PageKey = tuple[SectionId, str]  # (section, question number or "")
 _KEY_ROLE = Qt.ItemDataRole.UserRole
+# Dynamic properties a frozen widget keeps, to be put back as they were when it thaws.
+_WAS_ENABLED = "imr_was_enabled"
+_WAS_READ_ONLY = "imr_was_read_only"
+_WAS_TRIGGERS = "imr_was_edit_triggers"
+# Key presses a read-only rich text field would otherwise still act on (it formats in code).
+_FORMATTING_KEYS = (QKeySequence.StandardKey.Bold, QKeySequence.StandardKey.Italic)
+
+
+class _ReadOnlyGuard(QObject):
+    """Keeps frozen inputs frozen: a page re-enabling a button (on a selection, say) is undone,
+    and formatting shortcuts never reach a read-only text field."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QWidget):
+            return False
+        if event.type() == QEvent.Type.EnabledChange:
+            if watched.property(_WAS_ENABLED) is not None and watched.isEnabled():
+                watched.setProperty(_WAS_ENABLED, True)  # what the page wants once it thaws
+                watched.setEnabled(False)
+            return False
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and watched.property(_WAS_READ_ONLY) is not None
+        ):
+            return any(event.matches(keys) for keys in _FORMATTING_KEYS)
+        return False
+
+
+def set_inputs_read_only(root: QWidget, guard: _ReadOnlyGuard, read_only: bool) -> None:
+    """Freeze (or thaw) every input under ``root`` while leaving it readable and scrollable.
+
+    Text fields become read-only; buttons, combos and spin boxes are disabled; tables stop
+    editing; keyboard shortcuts that change the content are switched off (Copy stays on).
+    """
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, (QTextEdit, QPlainTextEdit)) or (
+            isinstance(widget, QLineEdit)
+            and not isinstance(widget.parentWidget(), (QComboBox, QAbstractSpinBox))
+        ):
+            _freeze_text(widget, guard, read_only)
+        elif isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
+            _freeze_view(widget, read_only)
+        elif isinstance(widget, (QComboBox, QAbstractSpinBox)) or (
+            isinstance(widget, QAbstractButton) and not isinstance(widget.parentWidget(), QTabBar)
+        ):
+            _freeze_input(widget, guard, read_only)
+    copy = QKeySequence(QKeySequence.StandardKey.Copy)
+    for shortcut in root.findChildren(QShortcut):
+        if shortcut.key() != copy:
+            shortcut.setEnabled(not read_only)
+
+
+def _freeze_text(
+    widget: QTextEdit | QPlainTextEdit | QLineEdit, guard: _ReadOnlyGuard, read_only: bool
+) -> None:
+    was = widget.property(_WAS_READ_ONLY)
+    if read_only and was is None:
+        widget.setProperty(_WAS_READ_ONLY, widget.isReadOnly())
+        widget.setReadOnly(True)
+        widget.installEventFilter(guard)
+    elif not read_only and was is not None:
+        widget.removeEventFilter(guard)
+        widget.setReadOnly(bool(was))
+        widget.setProperty(_WAS_READ_ONLY, None)
+
+
+def _freeze_view(view: QAbstractItemView, read_only: bool) -> None:
+    was = view.property(_WAS_TRIGGERS)
+    if read_only and was is None:
+        view.setProperty(_WAS_TRIGGERS, int(view.editTriggers().value))
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    elif not read_only and was is not None:
+        view.setEditTriggers(QAbstractItemView.EditTrigger(int(was)))
+        view.setProperty(_WAS_TRIGGERS, None)
+
+
+def _freeze_input(widget: QWidget, guard: _ReadOnlyGuard, read_only: bool) -> None:
+    was = widget.property(_WAS_ENABLED)
+    if read_only and was is None:
+        explicit = not widget.testAttribute(Qt.WidgetAttribute.WA_ForceDisabled)
+        widget.setProperty(_WAS_ENABLED, explicit)
+        widget.setEnabled(False)
+        widget.installEventFilter(guard)
+    elif not read_only and was is not None:
+        widget.removeEventFilter(guard)
+        widget.setProperty(_WAS_ENABLED, None)
+        widget.setEnabled(bool(was))
 
 
 def _page_factories() -> dict[SectionId, Callable[[DraftSession, Changed], SectionPage]]:
@@ -104,6 +204,16 @@ class DraftEditor(QWidget):
         self.navigator.setMinimumWidth(340)
         self._build_navigator()
         self.pages = QStackedWidget()
+        self.banner = QLabel()
+        self.banner.setAccessibleName("Review state")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setStyleSheet(
+            "QLabel { background: palette(alternate-base); padding: 6px 12px; font-weight: bold; }"
+        )
+        self.banner.hide()
+        self.read_only = False
+        self._guard = _ReadOnlyGuard(self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.navigator)
@@ -112,6 +222,8 @@ class DraftEditor(QWidget):
         splitter.setSizes([360, 1000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
         layout.addWidget(splitter)
 
         self._autosave = QTimer(self, singleShot=True)
@@ -119,7 +231,7 @@ class DraftEditor(QWidget):
         self._unsaved_since = QElapsedTimer()
         self.navigator.currentItemChanged.connect(self._on_navigate)
         self.navigator.setCurrentItem(self.navigator.topLevelItem(0))
-        self.refresh_statuses()
+        self.apply_workflow()
 
     # ---- navigator -----------------------------------------------------------------
     def _build_navigator(self) -> None:
@@ -194,6 +306,8 @@ class DraftEditor(QWidget):
             if self._spelling is not None:
                 for edit in page.findChildren(RichTextEdit):
                     install_spelling(edit, self._spelling)
+            if self.read_only:
+                set_inputs_read_only(page, self._guard, True)
         return self._pages[key]
 
     def current_page(self) -> SectionPage:
@@ -227,6 +341,32 @@ class DraftEditor(QWidget):
         current = self.navigator.currentItem()
         index = items.index(current) if current in items else 0
         self.navigator.setCurrentItem(items[max(0, min(len(items) - 1, index + delta))])
+
+    # ---- review state --------------------------------------------------------------
+    def apply_workflow(self) -> None:
+        """Show the review state: the banner, read-only pages, the sign-off page."""
+        draft = self.session.draft
+        self.set_read_only(not can_edit(draft))
+        state = draft.workflow.state
+        if state is WorkflowState.SUBMITTED:
+            event = last_step(draft)
+            when = f" on {format_uk(event.at.date())}" if event is not None else ""
+            self.banner.setText(f"Submitted for review{when}: read only until it is returned.")
+        elif state is WorkflowState.SIGNED_OFF:
+            self.banner.setText("Signed off: reopen it, with a reason, to change it.")
+        self.banner.setVisible(self.read_only)
+        sign_off_page = self._pages.get((SectionId.SIGN_OFF, ""))
+        if sign_off_page is not None:
+            sign_off_page.refresh()
+        self.refresh_statuses()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Every page's inputs, including pages built later, frozen or thawed."""
+        if read_only == self.read_only:
+            return
+        self.read_only = read_only
+        for page in self._pages.values():
+            set_inputs_read_only(page, self._guard, read_only)
 
     # ---- saving --------------------------------------------------------------------
     def _on_changed(self, part: str) -> None:

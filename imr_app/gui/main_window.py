@@ -28,6 +28,7 @@ from imr_app.gui.find_dialog import FindDialog
 from imr_app.gui.idle import IdleWatcher
 from imr_app.gui.new_draft_wizard import NewDraftWizard
 from imr_app.gui.problems import ProblemsPanel
+from imr_app.gui.review_actions import ReviewActions
 from imr_app.gui.spelling import SpellingService
 from imr_app.gui.start_screen import StartScreen
 from imr_app.settings import SettingsStore
@@ -161,6 +162,11 @@ class MainWindow(QMainWindow):
         review = bar.addMenu("&Review")
         self.check_action = self._action("&Check for errors", self.check_for_errors, "F8")
         review.addAction(self.check_action)
+        review.addSeparator()
+        self.review_actions = ReviewActions(self)
+        for action in self.review_actions.actions():
+            self.addAction(action)
+            review.addAction(action)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.addAction(self.check_action)
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
             self.find_action,
         ):
             action.setEnabled(open_)
+        self.review_actions.update()
 
     # ---- opening and creating --------------------------------------------------------
     def new_draft(self) -> None:
@@ -297,6 +304,7 @@ class MainWindow(QMainWindow):
     def _on_chronology_loaded(self) -> None:
         if self.editor is not None:
             self.editor.refresh_statuses()
+            self.editor.apply_workflow()  # the sign-off check needed the whole chronology
 
     def _forget_recent(self, path: Path) -> None:
         try:

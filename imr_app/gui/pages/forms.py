@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from imr_app.core.dates import format_uk
 from imr_app.core.model import ReviewType, SectionId
+from imr_app.core.workflow import STATE_LABELS, verify_sign_off
 from imr_app.gui.pages.base import FormPage
 
 REVIEW_TYPES = [
@@ -168,21 +170,48 @@ class SignOffPage(FormPage):
     has_status = False  # complete when signed off, never by the author's say-so
     intro = (
         "Your agency's safeguarding lead or senior manager signs the IMR off on the agency's "
-        "behalf, stating that the agency owns the report."
+        "behalf, stating that the agency owns the report. Use the Review menu to submit it, "
+        "return it, sign it off or reopen it."
     )
 
     def build(self) -> None:
+        self.state_label = QLabel()
+        self.state_label.setAccessibleName("Review state")
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.addWidget(self.state_label)
+        self.sign_off_label = QLabel()
+        self.sign_off_label.setWordWrap(True)
+        self.sign_off_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sign_off_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sign_off_label.setAccessibleName("Sign-off")
+        self.body.addWidget(self.sign_off_label)
+        self.register_field("sign_off", self.sign_off_label)
+        self.refresh()
+
+    def refresh(self) -> None:
         workflow = self.draft.workflow
-        sign_off = workflow.sign_off
-        state = QLabel(f"State: {workflow.state.value.replace('_', ' ').capitalize()}")
-        self.body.addWidget(state)
-        text = (
-            f"Signed off by {sign_off.name}, {sign_off.role}, on {format_uk(sign_off.signed_on)}."
-            if sign_off
-            else "Not yet signed off. Run Check for errors first: hard errors block submission."
-        )
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setAccessibleName("Sign-off")
-        self.body.addWidget(label)
-        self.register_field("sign_off", label)
+        self.state_label.setText(f"State: {STATE_LABELS[workflow.state]}")
+        record = workflow.sign_off
+        if record is None:
+            self.sign_off_label.setText(
+                "Not yet signed off. Run Check for errors first: hard errors block submission."
+            )
+            return
+        lines = [
+            f"Signed off by: {record.name}",
+            f"Role: {record.role}",
+            f"Date: {format_uk(record.signed_on)}",
+            f"Statement: {record.statement or '(none)'}",
+        ]
+        if record.override_reason:
+            lines.append(
+                "Signed off by the author, overriding the second-pair-of-eyes rule, because: "
+                f"{record.override_reason}"
+            )
+        if not self.session.chronology_loaded:
+            lines.append("Content: checked once the chronology has loaded.")
+        elif verify_sign_off(self.draft):
+            lines.append("Content: still matches what was signed off.")
+        else:
+            lines.append("Content: has CHANGED since it was signed off.")
+        self.sign_off_label.setText("\n".join(lines))
