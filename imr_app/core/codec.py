@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from imr_app.core.errors import InterchangeError
 
@@ -55,7 +55,7 @@ def to_plain(value: Any) -> Any:
 def from_plain(cls: type[T], data: Any, path: str = "$") -> T:
     """Build ``cls`` from plain values, naming the path of anything that does not fit."""
     try:
-        result: T = _converter(cls)(data)
+        result: T = _converter(cast(Hashable, cls))(data)
     except InterchangeError as exc:
         raise InterchangeError(f"{path}{exc.path}", exc.problem) from None
     return result

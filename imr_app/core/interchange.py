@@ -100,8 +100,8 @@ def from_document(doc: Any) -> ImrDraft:
     """Build a draft from an interchange document, naming the path of the first problem."""
     validate(doc)
     tor = doc["terms_of_reference"]
-    questions = []
-    answers = []
+    questions: list[Question] = []
+    answers: list[Answer] = []
     for i, q in enumerate(tor["questions"]):
         path = f"$.terms_of_reference.questions[{i}]"
         body = {k: v for k, v in q.items() if k != "answer"}
@@ -176,4 +176,5 @@ def schema_path() -> Path:
 
 
 def _schema() -> dict[str, Any]:
-    return json.loads(schema_path().read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(schema_path().read_text(encoding="utf-8"))
+    return schema
