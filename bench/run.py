@@ -21,6 +21,7 @@ MODULES = (
     "bench.bench_chronology_view",
     "bench.bench_export",
     "bench.bench_leak_scan",
+    "bench.bench_revisions",
 )
 
 

@@ -22,7 +22,7 @@ from imr_app.context import AppContext
 from imr_app.core.errors import ImrError
 
 if TYPE_CHECKING:
-    from imr_app.core.model import ImrDraft
+    from imr_app.core.model import AuditEvent, ImrDraft
     from imr_app.core.workflow import Actor
     from imr_app.services.export_docx import ExportResult
     from imr_app.services.leak_scan import Leak
@@ -625,6 +625,18 @@ def _workflow_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     _actor_args(p)
     _open_args(p)
 
+    p = command("history", _cmd_history, "list the revisions kept at submission and sign-off")
+    _file_arg(p)
+    _open_args(p)
+
+    p = command("diff", _cmd_diff, "show what changed between two revisions, word by word")
+    _file_arg(p)
+    p.add_argument(
+        "--from", dest="source", type=int, required=True, metavar="N", help="the older revision"
+    )
+    p.add_argument("--to", type=int, metavar="M", help="the newer revision (default: the latest)")
+    _open_args(p)
+
 
 def _actor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="who is taking this step (default: your name in the settings)")
@@ -660,11 +672,67 @@ def _take_step(
             raise CliError(str(exc), EXIT_CHECK_FAILED) from None
         except InvalidTransitionError as exc:
             raise CliError(str(exc), EXIT_CHECK_FAILED) from None
+        events = draft.audit[before:]
         with document.repo.db.atomic():
             document.repo.save_part("workflow", draft.workflow)
-            for event in draft.audit[before:]:
+            for event in events:
                 document.repo.add_audit(event)
+            for event in events:
+                if event.action in _REVISION_STEPS:
+                    _add_revision(document, draft, event)
     print(f"{args.file.name}: {STATE_LABELS[draft.workflow.state]}")
+    return EXIT_OK
+
+
+# Steps that keep a revision (a snapshot of the content): every submission and sign-off.
+_REVISION_STEPS = frozenset({"submitted", "resubmitted", "signed_off"})
+
+
+def _add_revision(document: ImrDocument, draft: ImrDraft, event: AuditEvent) -> None:
+    """Keep the content as it stands as the next revision, inside the caller's transaction."""
+    from imr_app.core.revisions import make_revision
+
+    reason = event.detail
+    sign_off = draft.workflow.sign_off
+    if event.action == "signed_off" and sign_off is not None:
+        reason = sign_off.statement or "Signed off on the agency's behalf."
+        if sign_off.override_reason:
+            reason += f" Signed off by the author, overriding the rule: {sign_off.override_reason}"
+    number = len(document.repo.revisions()) + 1
+    document.repo.add_revision(make_revision(draft, number, event.actor, event.role, reason))
+
+
+def _cmd_history(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.workflow import STATE_LABELS
+
+    with _open(args, context) as document:
+        revisions = document.repo.revisions()
+    if not revisions:
+        print("No revisions yet: one is kept at each submission and sign-off.")
+        return EXIT_OK
+    for r in revisions:
+        who = f"{r.actor} ({r.role})" if r.role else r.actor
+        why = f"{STATE_LABELS[r.state]}: {r.reason}" if r.reason else STATE_LABELS[r.state]
+        print(f"{r.number:>3}  {r.created_at:%d/%m/%Y %H:%M}  {who}  {why}")
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core.revisions import diff
+
+    with _open(args, context) as document:
+        by_number = {r.number: r for r in document.repo.revisions()}
+        if not by_number:
+            raise CliError(f"{args.file.name} has no revisions yet")
+        to = args.to if args.to is not None else max(by_number)
+        for n in (args.source, to):
+            if n not in by_number:
+                known = f"revisions 1 to {max(by_number)}" if len(by_number) > 1 else "revision 1"
+                raise CliError(f"there is no revision {n}; {args.file.name} has {known}")
+        old = document.repo.revision_snapshot(by_number[args.source].id)
+        new = document.repo.revision_snapshot(by_number[to].id)
+    print(f"Changes from revision {args.source} to revision {to}\n")
+    sys.stdout.write(diff(old, new).render_text())
     return EXIT_OK
 
 

@@ -51,9 +51,12 @@ def _broken(db: sqlite_utils.Database) -> None:
 
 
 def test_pending_migration_runs_after_an_encrypted_backup(created: Path):
-    migrations = (*schema.MIGRATIONS, schema.Migration(2, "notes", _add_notes_table))
+    migrations = (
+        *schema.MIGRATIONS,
+        schema.Migration(schema.CURRENT_VERSION + 1, "notes", _add_notes_table),
+    )
     document = _opened(created, passphrase=PASSPHRASE, migrations=migrations)
-    assert schema.schema_version(document.db) == 2
+    assert schema.schema_version(document.db) == schema.CURRENT_VERSION + 1
     assert "notes" in document.db.table_names()
     assert document.load().audit[-1].action == "schema migrated"
     document.close()
@@ -62,19 +65,22 @@ def test_pending_migration_runs_after_an_encrypted_backup(created: Path):
     assert len(backups) == 1
     assert not backups[0].read_bytes().startswith(b"SQLite format 3")
     old = _opened(backups[0], passphrase=PASSPHRASE)
-    assert schema.schema_version(old.db) == 1
+    assert schema.schema_version(old.db) == schema.CURRENT_VERSION
     assert "notes" not in old.db.table_names()
     assert old.load().review.name == "DHR Amina"
     old.close()
 
 
 def test_failed_migration_leaves_the_draft_as_it_was(created: Path):
-    migrations = (*schema.MIGRATIONS, schema.Migration(2, "broken", _broken))
+    migrations = (
+        *schema.MIGRATIONS,
+        schema.Migration(schema.CURRENT_VERSION + 1, "broken", _broken),
+    )
     result = ImrDocument.open(created, passphrase=PASSPHRASE, migrations=migrations)
     assert result.status is OpenStatus.MIGRATION_FAILED
     assert "disk said no" in result.message
     document = _opened(created, passphrase=PASSPHRASE)
-    assert schema.schema_version(document.db) == 1
+    assert schema.schema_version(document.db) == schema.CURRENT_VERSION
     assert "half_done" not in document.db.table_names()
     document.close()
 

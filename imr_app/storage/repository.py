@@ -40,7 +40,9 @@ from imr_app.core.model import (
     Subject,
     SubjectEquality,
     Workflow,
+    WorkflowState,
 )
+from imr_app.core.revisions import Revision, RevisionInfo
 from imr_app.storage.sqlcipher_compat import sqlite_utils
 
 T = TypeVar("T")
@@ -272,6 +274,54 @@ class DraftRepository:
     def add_audit(self, event: AuditEvent) -> None:
         with self.db.atomic():
             self.db["audit"].insert(to_row(event))  # type: ignore[union-attr]
+
+    # ---- revisions (snapshots kept at submission and sign-off) ---------------
+    _REVISION_COLUMNS = "id, number, created_at, actor, role, reason, state, content_hash"
+
+    def add_revision(self, revision: Revision) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                f"INSERT INTO revisions({self._REVISION_COLUMNS}, snapshot) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    revision.id,
+                    revision.number,
+                    revision.created_at.isoformat(),
+                    revision.actor,
+                    revision.role,
+                    revision.reason,
+                    revision.state.value,
+                    revision.content_hash,
+                    revision.snapshot,
+                ],
+            )
+
+    def revisions(self) -> list[RevisionInfo]:
+        """Every revision, oldest first, without the snapshots (which can be large)."""
+        rows = self.db.execute(
+            f"SELECT {self._REVISION_COLUMNS} FROM revisions ORDER BY number"
+        ).fetchall()
+        return [
+            RevisionInfo(
+                rid,
+                number,
+                datetime.fromisoformat(created_at),
+                actor,
+                role,
+                reason,
+                WorkflowState(state),
+                content_hash,
+            )
+            for rid, number, created_at, actor, role, reason, state, content_hash in rows
+        ]
+
+    def revision_snapshot(self, revision_id: str) -> str:
+        row = self.db.execute(
+            "SELECT snapshot FROM revisions WHERE id = ?", [revision_id]
+        ).fetchone()
+        if row is None:
+            raise KeyError(revision_id)
+        return str(row[0])
 
     def _put_meta(self, key: str, value: Any) -> None:
         self.db.execute(

@@ -120,7 +120,33 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["chronology"].create_index(["date_start", "position"])  # type: ignore[union-attr]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _v1_initial),)
+# Version 2: a revision is a snapshot of the content kept at each submission and sign-off;
+# ``snapshot`` is the content's canonical interchange JSON (no workflow, audit or comments).
+_V2_REVISIONS: dict[str, type] = {
+    "id": str,
+    "number": int,
+    "created_at": str,
+    "actor": str,
+    "role": str,
+    "reason": str,
+    "state": str,
+    "content_hash": str,
+    "snapshot": str,
+}
+
+
+def _v2_revisions(db: sqlite_utils.Database) -> None:
+    not_null = {c for c in _V2_REVISIONS if c != "id"}
+    db["revisions"].create(  # type: ignore[union-attr]
+        _V2_REVISIONS, pk="id", not_null=not_null, strict=True
+    )
+    db["revisions"].create_index(["number"], unique=True)  # type: ignore[union-attr]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _v1_initial),
+    Migration(2, "revisions kept at submission and sign-off", _v2_revisions),
+)
 CURRENT_VERSION = MIGRATIONS[-1].version
 
 

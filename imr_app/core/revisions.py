@@ -1,0 +1,368 @@
+"""Revisions: a snapshot of the IMR's content at each submission and sign-off, and what changed.
+
+A snapshot is the content's canonical interchange JSON (sorted keys, compact) without the
+workflow, the audit trail and the comments, so its SHA-256 is exactly ``content_hash``. The
+diff compares two snapshots the way a reader would: each ToR answer word by word, changed
+single-value fields as "field: old → new", and list entries (chronology first) added, removed
+or changed by their stable identifier. No Qt and no SQL here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from imr_app.core.drafts import now
+from imr_app.core.interchange import to_document
+from imr_app.core.model import ImrDraft, WorkflowState, new_id
+
+# Parts of the interchange document that are not the report's content.
+_NOT_CONTENT = ("workflow", "audit", "comments")
+# Single-record parts compared field by field.
+_FIELD_PARTS = ("review", "agency", "author", "sources")
+# Lists compared by a stable key: (document key, key field, heading).
+_KEYED_LISTS: tuple[tuple[str, str, str], ...] = (
+    ("chronology", "id", "Chronology"),
+    ("subjects", "id", "Subjects"),
+    ("practice", "id", "Practice findings"),
+    ("lessons", "id", "Lessons"),
+    ("recommendations", "id", "Recommendations"),
+)
+_EQUALITY = ("equality", "subject_id", "Equality")
+_TOKENS = re.compile(r"\S+|\s+")
+_ELIDE_OVER = 160  # equal runs longer than this are shortened in the text report
+_ELIDE_KEEP = 60
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """A revision as the history lists it: everything but the snapshot."""
+
+    id: str
+    number: int
+    created_at: datetime
+    actor: str
+    role: str
+    reason: str
+    state: WorkflowState
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: str
+    number: int
+    created_at: datetime
+    actor: str
+    role: str
+    reason: str
+    state: WorkflowState
+    content_hash: str
+    snapshot: str
+
+    @property
+    def info(self) -> RevisionInfo:
+        return RevisionInfo(
+            self.id,
+            self.number,
+            self.created_at,
+            self.actor,
+            self.role,
+            self.reason,
+            self.state,
+            self.content_hash,
+        )
+
+
+def content_snapshot(draft: ImrDraft) -> str:
+    """The content as canonical JSON: hashing it gives ``workflow.content_hash(draft)``."""
+    document = to_document(draft)
+    for key in _NOT_CONTENT:
+        document.pop(key, None)
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def make_revision(draft: ImrDraft, number: int, actor: str, role: str, reason: str) -> Revision:
+    """Revision ``number`` of the draft as it stands, in the state it has just reached."""
+    snapshot = content_snapshot(draft)
+    return Revision(
+        id=new_id(),
+        number=number,
+        created_at=now(),
+        actor=actor.strip(),
+        role=role.strip(),
+        reason=reason.strip(),
+        state=draft.workflow.state,
+        content_hash=hashlib.sha256(snapshot.encode("utf-8")).hexdigest(),
+        snapshot=snapshot,
+    )
+
+
+# ---- the diff -------------------------------------------------------------------------
+class SegmentKind(StrEnum):
+    EQUAL = "equal"
+    INSERTED = "inserted"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: SegmentKind
+    text: str
+
+
+@dataclass(frozen=True)
+class TextDiff:
+    """One long text (a ToR answer, the analysis) as equal / inserted / deleted segments."""
+
+    label: str
+    segments: list[Segment]
+
+    def render(self) -> str:
+        out: list[str] = []
+        for i, seg in enumerate(self.segments):
+            if seg.kind is SegmentKind.DELETED:
+                out.append(f"[-{seg.text}-]")
+            elif seg.kind is SegmentKind.INSERTED:
+                after_deletion = i and self.segments[i - 1].kind is SegmentKind.DELETED
+                out.append(f"{' ' if after_deletion else ''}[+{seg.text}+]")
+            else:
+                out.append(_elide(seg.text, first=i == 0, last=i == len(self.segments) - 1))
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+    def render(self) -> str:
+        return f"{self.field}: {self.old or '(empty)'} → {self.new or '(empty)'}"
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """An entry of a list, named by its stable id; ``fields`` are those that changed."""
+
+    part: str
+    id: str
+    label: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class RevisionDiff:
+    fields: list[FieldChange] = field(default_factory=list)
+    texts: list[TextDiff] = field(default_factory=list)
+    added: list[EntryChange] = field(default_factory=list)
+    removed: list[EntryChange] = field(default_factory=list)
+    changed: list[EntryChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.fields or self.texts or self.added or self.removed or self.changed)
+
+    def render_text(self) -> str:
+        """A plain-text report: "[+inserted+]" and "[-deleted-]" mark changed words."""
+        if self.is_empty:
+            return "No changes to the content.\n"
+        lines: list[str] = []
+        if self.fields:
+            lines.append("Changed fields")
+            lines += [f"  {c.render()}" for c in self.fields]
+            lines.append("")
+        for text in self.texts:
+            lines.append(text.label)
+            lines += [f"  {line}" for line in text.render().splitlines() or [""]]
+            lines.append("")
+        for _, _, heading in (*_KEYED_LISTS, _EQUALITY):
+            added = [e for e in self.added if e.part == heading]
+            removed = [e for e in self.removed if e.part == heading]
+            changed = [e for e in self.changed if e.part == heading]
+            if not (added or removed or changed):
+                continue
+            lines.append(
+                f"{heading}: {len(added)} added, {len(removed)} removed, {len(changed)} changed"
+            )
+            lines += [f"  + {e.label} [{e.id}]" for e in added]
+            lines += [f"  - {e.label} [{e.id}]" for e in removed]
+            lines += [f"  ~ {e.label} [{e.id}] ({', '.join(e.fields)})" for e in changed]
+            lines.append("")
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def diff(old_snapshot: str, new_snapshot: str) -> RevisionDiff:
+    """What changed from one snapshot to another."""
+    old, new = json.loads(old_snapshot), json.loads(new_snapshot)
+    result = RevisionDiff()
+    for part in _FIELD_PARTS:
+        result.fields += _field_changes(part, old.get(part), new.get(part))
+    old_answers = _answers(old)
+    new_answers = _answers(new)
+    for number in [*new_answers, *(n for n in old_answers if n not in new_answers)]:
+        before, after = old_answers.get(number, {}), new_answers.get(number, {})
+        if before == after:
+            continue
+        label = f"answer {number}"
+        for key in ("status", "not_applicable_reason", "chronology_refs"):
+            if before.get(key) != after.get(key):
+                result.fields.append(
+                    FieldChange(f"{label} {key}", _show(before.get(key)), _show(after.get(key)))
+                )
+        if before.get("text", "") != after.get("text", ""):
+            result.texts.append(
+                word_diff(f"Question {number}", before.get("text", ""), after.get("text", ""))
+            )
+    old_eq, new_eq = old.get("equality", {}), new.get("equality", {})
+    texts = (
+        ("Analysis", old.get("analysis", ""), new.get("analysis", "")),
+        ("Equality statement", old_eq.get("statement", ""), new_eq.get("statement", "")),
+    )
+    result.texts += [word_diff(label, a, b) for label, a, b in texts if a != b]
+    for key, id_field, heading in _KEYED_LISTS:
+        _keyed_changes(result, heading, id_field, old.get(key, []), new.get(key, []))
+    _keyed_changes(
+        result, _EQUALITY[2], _EQUALITY[1], old_eq.get("subjects", []), new_eq.get("subjects", [])
+    )
+    return result
+
+
+def word_diff(label: str, old: str, new: str) -> TextDiff:
+    """A word-level diff; the spaces between two changed words join them into one change."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    # Matching starts only on words (runs of spaces would make it quadratic), and the common
+    # head and tail are cut off first: an edited answer usually differs in a few places.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(
+        str.isspace, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+    )
+    opcodes = [
+        (tag, i1 + head, i2 + head, j1 + head, j2 + head)
+        for tag, i1, i2, j1, j2 in (matcher.get_opcodes())
+    ]
+    if head:
+        opcodes.insert(0, ("equal", 0, head, 0, head))
+    if tail:
+        opcodes.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    segments: list[Segment] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def flush() -> None:
+        if deleted:
+            segments.append(Segment(SegmentKind.DELETED, "".join(deleted)))
+        if inserted:
+            segments.append(Segment(SegmentKind.INSERTED, "".join(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for i, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            text = "".join(a[i1:i2])
+            between = (deleted or inserted) and i + 1 < len(opcodes)
+            if between and not text.strip():
+                deleted.append(text)
+                inserted.append(text)
+                continue
+            flush()
+            if segments and segments[-1].kind is SegmentKind.EQUAL:  # the cut-off head
+                text = segments.pop().text + text
+            segments.append(Segment(SegmentKind.EQUAL, text))
+        else:
+            deleted += a[i1:i2]
+            inserted += b[j1:j2]
+    flush()
+    return TextDiff(label, segments)
+
+
+def _answers(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    questions = doc.get("terms_of_reference", {}).get("questions", [])
+    return {q["number"]: q.get("answer", {}) for q in questions}
+
+
+def _field_changes(prefix: str, old: Any, new: Any) -> Iterator[FieldChange]:
+    if old == new:
+        return
+    if isinstance(old, dict) or isinstance(new, dict):
+        old_d = old if isinstance(old, dict) else {}
+        new_d = new if isinstance(new, dict) else {}
+        for key in [*new_d, *(k for k in old_d if k not in new_d)]:
+            yield from _field_changes(f"{prefix}.{key}", old_d.get(key), new_d.get(key))
+        return
+    yield FieldChange(prefix, _show(old), _show(new))
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _keyed_changes(
+    result: RevisionDiff,
+    heading: str,
+    key: str,
+    old_list: list[dict[str, Any]],
+    new_list: list[dict[str, Any]],
+) -> None:
+    """Entries added, removed and changed, matched by ``key``; equal entries cost one compare."""
+    if old_list == new_list:
+        return
+    old_by = {e.get(key): e for e in old_list}
+    new_by = {e.get(key): e for e in new_list}
+    for entry_id, entry in new_by.items():
+        before = old_by.get(entry_id)
+        if before is None:
+            result.added.append(EntryChange(heading, str(entry_id), _label(entry)))
+        elif before != entry:
+            fields = (
+                *(k for k, v in entry.items() if k not in before or before[k] != v),
+                *(k for k in before if k not in entry),
+            )
+            result.changed.append(EntryChange(heading, str(entry_id), _label(entry), fields))
+    for entry_id, entry in old_by.items():
+        if entry_id not in new_by:
+            result.removed.append(EntryChange(heading, str(entry_id), _label(entry)))
+
+
+def _label(entry: dict[str, Any]) -> str:
+    """A short name a reader recognises: the date and source, or the first words of the text."""
+    parts = []
+    if entry.get("date_start"):
+        day = entry["date_start"]
+        parts.append(f"{day[8:10]}/{day[5:7]}/{day[0:4]}" if len(day) >= 10 else day)
+    for name in ("source", "pseudonym", "text", "event"):
+        value = entry.get(name)
+        if isinstance(value, str) and value:
+            parts.append(value if len(value) <= 60 else value[:59].rstrip() + "…")
+            if len(parts) >= 2:
+                break
+    return ": ".join(parts) or str(entry.get("id", entry.get("subject_id", "")))
+
+
+def _elide(text: str, first: bool, last: bool) -> str:
+    """Shorten a long unchanged run to its ends, keeping the context around each change."""
+    if len(text) <= _ELIDE_OVER:
+        return text
+    head = "" if first else text[:_ELIDE_KEEP]
+    tail = "" if last else text[-_ELIDE_KEEP:]
+    return f"{head}…{tail}"
