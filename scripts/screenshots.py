@@ -72,6 +72,7 @@ def main() -> int:
         shoot(window, "chronology.png")
         editor.session.draft.answer_for("iv").text = ""
         editor.session.draft.recommendations[0].actions[0].lead = ""
+        editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "iv", "answer"))
         window.check_for_errors()
         shoot(window, "check-for-errors.png")
         window.close_draft()
