@@ -167,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     command("selftest", _cmd_selftest, "check that encryption, resources and import work")
 
     _workflow_commands(command)
+    _comment_commands(command)
 
     p = sub.add_parser(
         "chronology", help="work on a draft's chronology", description="Work on the chronology."
@@ -791,3 +792,130 @@ def _cmd_reopen(args: argparse.Namespace, context: AppContext) -> int:
 
     actor = _actor(args, context)
     return _take_step(args, context, lambda draft: reopen(draft, actor, args.reason))
+
+
+# ---- review comments -------------------------------------------------------------
+def _comment_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """``comment``, ``reply``, ``resolve`` and ``comments``: the review conversation."""
+    p = command("comment", _cmd_comment, "comment on a section, an answer's words or a row")
+    _file_arg(p)
+    p.add_argument(
+        "--on",
+        required=True,
+        metavar="KIND:REF",
+        help="section:analysis, answer:iv, chronology:ID, recommendation:ID or "
+        "equality:SUBJECT_ID:CHARACTERISTIC",
+    )
+    p.add_argument("--quote", default="", help="with answer:N, the words the comment is on")
+    p.add_argument("--text", required=True, help="the comment")
+    _actor_args(p)
+    _open_args(p)
+
+    p = command("reply", _cmd_reply, "reply to a comment")
+    _file_arg(p)
+    p.add_argument("--to", required=True, metavar="ID", help="the comment being answered")
+    p.add_argument("--text", required=True, help="the reply")
+    _actor_args(p)
+    _open_args(p)
+
+    p = command("resolve", _cmd_resolve, "mark a comment's whole thread as resolved")
+    _file_arg(p)
+    p.add_argument("--comment", required=True, metavar="ID", help="any comment in the thread")
+    _actor_args(p)
+    _open_args(p)
+
+    p = command("comments", _cmd_comments, "list the unresolved comment threads")
+    _file_arg(p)
+    p.add_argument("--all", action="store_true", help="include the resolved threads")
+    _open_args(p)
+
+
+def _change_comments(
+    args: argparse.Namespace, context: AppContext, change: Callable[[ImrDraft], str]
+) -> int:
+    """Open, apply one change to the comments, and save them with their audit events together."""
+    from imr_app.core.comments import CommentError
+
+    with _open(args, context) as document:
+        draft = document.load()
+        before = len(draft.audit)
+        try:
+            message = change(draft)
+        except CommentError as exc:
+            raise CliError(str(exc)) from None
+        with document.repo.db.atomic():
+            document.repo.replace_rows("comments", draft.comments)
+            for event in draft.audit[before:]:
+                document.repo.add_audit(event)
+    print(message)
+    return EXIT_OK
+
+
+def _cmd_comment(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import comments
+
+    actor = _actor(args, context)
+
+    def change(draft: ImrDraft) -> str:
+        anchor = comments.parse_anchor(args.on)
+        if args.quote and anchor.kind != comments.AnchorKind.ANSWER:
+            raise comments.AnchorError("--quote goes with --on answer:N only.")
+        if anchor.kind == comments.AnchorKind.ANSWER:
+            anchor = comments.anchor_answer(draft, anchor.ref, args.quote)
+        comment = comments.add_comment(draft, anchor, args.text, actor)
+        return f"Comment {comment.id} on {comments.describe_anchor(draft, anchor)}"
+
+    return _change_comments(args, context, change)
+
+
+def _cmd_reply(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import comments
+
+    actor = _actor(args, context)
+
+    def change(draft: ImrDraft) -> str:
+        comment = comments.reply(draft, args.to, args.text, actor)
+        return f"Reply {comment.id} to comment {comment.parent_id}"
+
+    return _change_comments(args, context, change)
+
+
+def _cmd_resolve(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import comments
+
+    actor = _actor(args, context)
+
+    def change(draft: ImrDraft) -> str:
+        root = comments.thread_root(draft, comments.find_comment(draft, args.comment))
+        comments.resolve(draft, root.id, actor)
+        return f"Resolved comment {root.id} and its replies"
+
+    return _change_comments(args, context, change)
+
+
+def _cmd_comments(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import comments
+
+    with _open(args, context) as document:
+        draft = document.load()
+    shown = comments.threads(draft, include_resolved=args.all)
+    if not shown:
+        print("No comments." if args.all else "No unresolved comments.")
+        return EXIT_OK
+    for thread in shown:
+        state = "resolved" if thread.resolved else "unresolved"
+        where = comments.describe_anchor(draft, thread.comment.anchor)
+        print(f"{thread.comment.id}  {where}  [{state}]")
+        for depth, comment in [(1, thread.comment), *((2, r) for r in thread.replies)]:
+            indent = "  " * depth
+            who = (
+                f"{comment.author_name} ({comment.author_role})"
+                if comment.author_role
+                else (comment.author_name)
+            )
+            when = f"{comment.created_at.astimezone():%d/%m/%Y %H:%M}" if comment.created_at else ""
+            label = f"{comment.id}  " if depth > 1 else ""
+            print(f"{indent}{label}{who}, {when}: {' '.join(comment.text.split())}")
+    unresolved = len(comments.unresolved(draft))
+    print(f"{_plural(unresolved, 'unresolved thread')}")
+    return EXIT_OK
