@@ -75,6 +75,19 @@ def main() -> int:
         editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "iv", "answer"))
         window.check_for_errors()
         shoot(window, "check-for-errors.png")
+        # The review panel: a comment on a span of question ii, from the safeguarding lead.
+        window.problems_dock.hide()
+        editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "ii", "answer"))
+        answer = editor.current_page().editor  # type: ignore[attr-defined]
+        found = answer.find("graded")
+        window.show_comments()
+        if found:
+            window.comments.text.setPlainText(
+                "Please say why standard rather than medium, given the 2016 history."
+            )
+            window.comments.add_on_page()
+        window.comments.show_resolved.setChecked(True)
+        shoot(window, "review-comments.png")
         window.close_draft()
         window.close()
     print(f"screenshots written to {out}")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from imr_app.context import AppContext
+from imr_app.gui.comments_panel import CommentsPanel, settings_actor
 from imr_app.gui.editor import DraftEditor
 from imr_app.gui.find_dialog import FindDialog
 from imr_app.gui.idle import IdleWatcher
@@ -94,6 +95,15 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.problems_dock.hide()
 
+        self.comments = CommentsPanel(
+            lambda: settings_actor(self.settings.user_name, self.settings.user_role)
+        )
+        self.comments_dock = QDockWidget("Comments", self)
+        self.comments_dock.setObjectName("comments")
+        self.comments_dock.setWidget(self.comments)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comments_dock)
+        self.comments_dock.hide()
+
         self.save_label = QLabel()
         self.save_label.setAccessibleName("Save status")
         self.progress_label = QLabel()
@@ -162,6 +172,8 @@ class MainWindow(QMainWindow):
         review = bar.addMenu("&Review")
         self.check_action = self._action("&Check for errors", self.check_for_errors, "F8")
         review.addAction(self.check_action)
+        self.comments_action = self._action("&Comments", self.show_comments, "Ctrl+Shift+M")
+        review.addAction(self.comments_action)
         review.addSeparator()
         self.review_actions = ReviewActions(self)
         for action in self.review_actions.actions():
@@ -185,6 +197,7 @@ class MainWindow(QMainWindow):
             self.previous_action,
             self.check_action,
             self.find_action,
+            self.comments_action,
         ):
             action.setEnabled(open_)
         self.review_actions.update()
@@ -239,6 +252,8 @@ class MainWindow(QMainWindow):
         self.editor.progress_changed.connect(self.progress_label.setText)
         self.editor.problems_changed.connect(self.problems.show_problems)
         self.problems.jump_requested.connect(self.editor.go_to)
+        self.comments.jump_requested.connect(self.editor.go_to)
+        self.comments.set_session(self.session, self.editor)
         self.editor.refresh_statuses()
         self.save_label.setText("Saved")
         self.stack.addWidget(self.editor)
@@ -281,6 +296,7 @@ class MainWindow(QMainWindow):
     def _drop_editor(self) -> None:
         if self.editor is not None:
             self.problems.jump_requested.disconnect(self.editor.go_to)
+            self.comments.jump_requested.disconnect(self.editor.go_to)
             self.stack.removeWidget(self.editor)
             self.editor.deleteLater()
         self.editor = None
@@ -288,6 +304,8 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.problems.show_problems([])
         self.problems_dock.hide()
+        self.comments.set_session(None, None)
+        self.comments_dock.hide()
         self.save_label.clear()
         self.progress_label.clear()
         self.setWindowTitle(APP_TITLE)
@@ -355,6 +373,15 @@ class MainWindow(QMainWindow):
         self.problems_dock.show()
         self.resizeDocks([self.problems_dock], [200], Qt.Orientation.Vertical)
         self.problems.list.setFocus()
+
+    def show_comments(self) -> None:
+        """Show the review conversation beside the editor."""
+        if self.editor is None:
+            return
+        self.comments.refresh()
+        self.comments_dock.show()
+        self.comments_dock.raise_()
+        self.comments.list.setFocus()
 
     def export_to_word(self) -> None:
         """Save first, so the file and its audit trail match what is exported."""

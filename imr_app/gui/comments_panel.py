@@ -1,0 +1,265 @@
+"""The Comments dock: the review conversation, each thread a link to the place it is about.
+
+Every change goes through ``core.comments`` with the user's name and role from the settings
+(or the login name), and is saved with its audit events in one transaction. A refused change
+is a message in the panel, never a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import getpass
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imr_app.core import comments
+from imr_app.core.comments import AnchorKind, Thread
+from imr_app.core.model import Comment, CommentAnchor, ImrDraft, SectionId
+from imr_app.core.workflow import Actor
+from imr_app.services.checks import Location
+
+if TYPE_CHECKING:
+    from imr_app.gui.editor import DraftEditor
+    from imr_app.services.session import DraftSession
+
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+def location_for(anchor: CommentAnchor) -> Location | None:
+    """The place in the editor a comment's anchor points at, if the editor has one."""
+    ref = anchor.ref
+    if anchor.kind == AnchorKind.ANSWER:
+        return Location(SectionId.TERMS_OF_REFERENCE, ref, "answer")
+    if anchor.kind == AnchorKind.CHRONOLOGY:
+        return Location(SectionId.CHRONOLOGY, ref, "")
+    if anchor.kind == AnchorKind.RECOMMENDATION:
+        return Location(SectionId.RECOMMENDATIONS, ref, "text")
+    if anchor.kind == AnchorKind.EQUALITY:
+        subject_id, _, characteristic = ref.partition(":")
+        return Location(SectionId.EQUALITY, subject_id, characteristic)
+    if anchor.kind == AnchorKind.SECTION:
+        try:
+            return Location(SectionId(ref))
+        except ValueError:
+            return None
+    return None
+
+
+def _when(comment: Comment) -> str:
+    return f"{comment.created_at:%d/%m/%Y %H:%M}" if comment.created_at else ""
+
+
+def _who(comment: Comment) -> str:
+    role = f" ({comment.author_role})" if comment.author_role else ""
+    return f"{comment.author_name}{role}"
+
+
+def describe_thread(draft: ImrDraft, thread: Thread) -> str:
+    """A thread as the list shows it: where, who, when, the text, then indented replies."""
+    root = thread.comment
+    status = " · resolved" if thread.resolved else ""
+    lines = [
+        f"{comments.describe_anchor(draft, root.anchor)}{status}",
+        f"{_who(root)}, {_when(root)}: {root.text}",
+    ]
+    lines += [f"    ↳ {_who(r)}, {_when(r)}: {r.text}" for r in thread.replies]
+    return "\n".join(lines)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return ""
+
+
+class CommentsPanel(QWidget):
+    """Threads, unresolved first; reply, resolve, go to the place, or comment on this page."""
+
+    jump_requested = Signal(object)  # Location
+
+    def __init__(self, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._actor = actor
+        self.session: DraftSession | None = None
+        self.editor: DraftEditor | None = None
+        layout = QVBoxLayout(self)
+        self.show_resolved = QCheckBox("Show &resolved")
+        self.show_resolved.toggled.connect(lambda _on: self.refresh())
+        layout.addWidget(self.show_resolved)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Comments")
+        self.list.setWordWrap(True)
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.list.itemDoubleClicked.connect(lambda _item: self.go_to())
+        layout.addWidget(self.list, 1)
+        self.text = QPlainTextEdit()
+        self.text.setAccessibleName("Comment or reply")
+        self.text.setPlaceholderText("Type a comment or a reply here")
+        self.text.setMaximumHeight(80)
+        self.text.textChanged.connect(self._update_buttons)
+        layout.addWidget(self.text)
+        buttons = QHBoxLayout()
+        self.go_button = QPushButton("&Go to")
+        self.go_button.clicked.connect(self.go_to)
+        self.reply_button = QPushButton("Re&ply…")
+        self.reply_button.clicked.connect(self.reply)
+        self.resolve_button = QPushButton("Re&solve")
+        self.resolve_button.clicked.connect(self.resolve)
+        self.add_button = QPushButton("&Add comment on this page…")
+        self.add_button.clicked.connect(self.add_on_page)
+        for button in (self.go_button, self.reply_button, self.resolve_button, self.add_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Comments message")
+        layout.addWidget(self.message)
+        self.refresh()
+
+    # ---- the open draft --------------------------------------------------------------
+    def set_session(self, session: DraftSession | None, editor: DraftEditor | None) -> None:
+        self.session, self.editor = session, editor
+        self.text.clear()
+        self.message.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List the threads again, unresolved first, keeping the selection where it can."""
+        selected = self.selected_id()
+        self.list.clear()
+        if self.session is not None:
+            draft = self.session.draft
+            found = comments.threads(draft, include_resolved=self.show_resolved.isChecked())
+            for thread in sorted(found, key=lambda t: t.resolved):  # stable: oldest first
+                text = describe_thread(draft, thread)
+                item = QListWidgetItem(text)
+                item.setData(_ROLE, thread.comment.id)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+                self.list.addItem(item)
+                if thread.comment.id == selected:
+                    self.list.setCurrentItem(item)
+        self._update_buttons()
+
+    def selected_id(self) -> str:
+        item = self.list.currentItem()
+        return str(item.data(_ROLE)) if item is not None else ""
+
+    def _selected_thread(self) -> Thread | None:
+        if self.session is None:
+            return None
+        wanted = self.selected_id()
+        every = comments.threads(self.session.draft, include_resolved=True)
+        return next((t for t in every if t.comment.id == wanted), None)
+
+    def _update_buttons(self) -> None:
+        open_ = self.session is not None
+        thread = self._selected_thread()
+        has_text = bool(self.text.toPlainText().strip())
+        self.go_button.setEnabled(thread is not None)
+        self.reply_button.setEnabled(thread is not None and has_text)
+        self.resolve_button.setEnabled(thread is not None and not thread.resolved)
+        self.add_button.setEnabled(open_ and has_text)
+        self.text.setEnabled(open_)
+
+    # ---- actions -------------------------------------------------------------------
+    def go_to(self) -> None:
+        thread = self._selected_thread()
+        if thread is None or self.session is None:
+            return
+        location = location_for(thread.comment.anchor)
+        if location is None:
+            where = comments.describe_anchor(self.session.draft, thread.comment.anchor)
+            self._say(f"“{where}” cannot be shown in the editor.")
+            return
+        self.jump_requested.emit(location)
+
+    def add_on_page(self) -> bool:
+        """Comment on the page shown: the selected words of an answer, or the whole section."""
+        if self.session is None or self.editor is None:
+            return False
+        draft = self.session.draft
+        page = self.editor.current_page()
+        self.editor.save_now()  # the quote is found in the saved answer text
+        number = getattr(page, "number", "")
+        if number and page.section is SectionId.TERMS_OF_REFERENCE:
+            quote = page.editor.textCursor().selectedText()  # type: ignore[attr-defined]
+            quote = quote.replace("\u2029", "\n").replace("\u2028", "\n")
+            make: Callable[[], CommentAnchor] = lambda: comments.anchor_answer(  # noqa: E731
+                draft, number, quote
+            )
+        else:
+            section = page.section
+            make = lambda: CommentAnchor(AnchorKind.SECTION.value, section.value)  # noqa: E731
+        text = self.text.toPlainText()
+        return self._change(
+            lambda actor: comments.add_comment(draft, make(), text, actor),
+            "Comment added.",
+            clear=True,
+        )
+
+    def reply(self) -> bool:
+        thread = self._selected_thread()
+        if thread is None or self.session is None:
+            return False
+        draft, text, parent = self.session.draft, self.text.toPlainText(), thread.comment.id
+        return self._change(
+            lambda actor: comments.reply(draft, parent, text, actor), "Reply added.", clear=True
+        )
+
+    def resolve(self) -> bool:
+        thread = self._selected_thread()
+        if thread is None or self.session is None:
+            return False
+        draft, root = self.session.draft, thread.comment.id
+        return self._change(lambda actor: comments.resolve(draft, root, actor), "Thread resolved.")
+
+    def _change(self, apply: Callable[[Actor], object], done: str, clear: bool = False) -> bool:
+        """Apply a change to the draft and save it with its audit events, or put it back."""
+        assert self.session is not None
+        draft = self.session.draft
+        saved, before = copy.deepcopy(draft.comments), len(draft.audit)
+        try:
+            apply(self._actor())
+        except comments.CommentError as exc:
+            draft.comments = saved
+            del draft.audit[before:]
+            self._say(str(exc))
+            return False
+        repo = self.session.document.repo
+        try:
+            with repo.db.atomic():
+                repo.replace_rows("comments", draft.comments)
+                for event in draft.audit[before:]:
+                    repo.add_audit(event)
+        except Exception as exc:  # the file is unchanged: put the draft back as it was
+            draft.comments = saved
+            del draft.audit[before:]
+            self._say(f"The change could not be saved, so nothing changed: {exc}")
+            return False
+        if clear:
+            self.text.clear()
+        self._say(done)
+        self.refresh()
+        return True
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+
+
+def settings_actor(name: str, role: str) -> Actor:
+    """The settings' name and role, or the login name when no name is set."""
+    return Actor(name.strip() or _login_name(), role.strip())
