@@ -66,3 +66,43 @@ def created(draft_path: Path, draft: ImrDraft, keystore: KeyStore) -> Path:
     document, _ = ImrDocument.create(draft_path, PASSPHRASE, draft, keystore)
     document.close()
     return draft_path
+
+
+@pytest.fixture
+def example_path(tmp_path: Path, keystore: KeyStore) -> Path:
+    """The shipped example IMR (it passes Check for errors), as an encrypted draft."""
+    from imr_app.core import interchange
+    from imr_app.paths import resource_path
+
+    text = resource_path("examples", "example-imr.json").read_text("utf-8")
+    path = tmp_path / "drafts" / "example.imr"
+    document, _ = ImrDocument.create(path, PASSPHRASE, interchange.loads(text), keystore)
+    document.close()
+    return path
+
+
+@pytest.fixture
+def example_window(qtbot, context: AppContext, example_path: Path):
+    """Opens the example in the real window as the named user; closes it afterwards."""
+    from imr_app.gui.main_window import MainWindow
+    from imr_app.settings import Settings, SettingsStore
+
+    windows = []
+
+    def open_as(user_name: str, user_role: str) -> MainWindow:
+        SettingsStore(context.paths.config_dir).save(
+            Settings(user_name=user_name, user_role=user_role)
+        )
+        win = MainWindow(context)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.open_path(example_path)
+        assert win.editor is not None and win.session is not None
+        win.session.wait_for_chronology()
+        windows.append(win)
+        return win
+
+    yield open_as
+    for win in windows:
+        win.close_draft()

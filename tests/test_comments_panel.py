@@ -6,44 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from imr_app.context import AppContext
-from imr_app.core import interchange
 from imr_app.core.comments import COMMENT_ADDED, COMMENT_RESOLVED, unresolved
 from imr_app.core.model import SectionId
 from imr_app.gui.comments_panel import CommentsPanel, location_for
 from imr_app.gui.main_window import MainWindow
 from imr_app.gui.pages.question import QuestionPage
-from imr_app.paths import resource_path
 from imr_app.services.checks import Location
-from imr_app.settings import Settings, SettingsStore
-from imr_app.storage.document import ImrDocument
-from imr_app.storage.keystore import KeyStore
-from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture
-def example_path(tmp_path: Path, keystore: KeyStore) -> Path:
-    draft = interchange.loads(resource_path("examples", "example-imr.json").read_text("utf-8"))
-    path = tmp_path / "drafts" / "example.imr"
-    document, _ = ImrDocument.create(path, PASSPHRASE, draft, keystore)
-    document.close()
-    return path
-
-
-@pytest.fixture
-def window(qtbot, context: AppContext, example_path: Path):
-    SettingsStore(context.paths.config_dir).save(
-        Settings(user_name="Rachel Okafor", user_role="QA reviewer")
-    )
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.open_path(example_path)
-    assert win.editor is not None
-    win.session.wait_for_chronology()
-    yield win
-    win.close_draft()
+def window(example_window):
+    return example_window("Rachel Okafor", "QA reviewer")
 
 
 def _select_in_answer(win: MainWindow, number: str) -> str:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QPushButton
 
-from imr_app.context import AppContext
-from imr_app.core import interchange
 from imr_app.core.model import SectionId, WorkflowState
 from imr_app.core.workflow import WORKFLOW_ACTIONS, Step
 from imr_app.gui import review_actions
@@ -17,40 +14,14 @@ from imr_app.gui.main_window import MainWindow
 from imr_app.gui.pages.forms import SignOffPage
 from imr_app.gui.pages.question import QuestionPage
 from imr_app.gui.review_actions import ReviewStepAnswer, ReviewStepDialog
-from imr_app.paths import resource_path
 from imr_app.services.checks import Location
-from imr_app.settings import Settings, SettingsStore
-from imr_app.storage.document import ImrDocument
-from imr_app.storage.keystore import KeyStore
-from tests.conftest import PASSPHRASE
 
 Fill = Callable[[ReviewStepDialog], None]
 
 
 @pytest.fixture
-def example_path(tmp_path: Path, keystore: KeyStore) -> Path:
-    """The shipped example IMR, which Check for errors passes, as an encrypted draft."""
-    draft = interchange.loads(resource_path("examples", "example-imr.json").read_text("utf-8"))
-    path = tmp_path / "drafts" / "example.imr"
-    document, _ = ImrDocument.create(path, PASSPHRASE, draft, keystore)
-    document.close()
-    return path
-
-
-@pytest.fixture
-def window(qtbot, context: AppContext, example_path: Path):
-    SettingsStore(context.paths.config_dir).save(
-        Settings(user_name="Helen Marsh", user_role="IMR author")
-    )
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.open_path(example_path)
-    assert win.editor is not None
-    win.session.wait_for_chronology()
-    yield win
-    win.close_draft()
+def window(example_window):
+    return example_window("Helen Marsh", "IMR author")
 
 
 @pytest.fixture
