@@ -22,7 +22,7 @@ from imr_app.context import AppContext
 from imr_app.core.errors import ImrError
 
 if TYPE_CHECKING:
-    from imr_app.core.model import AuditEvent, ImrDraft
+    from imr_app.core.model import ImrDraft
     from imr_app.core.workflow import Actor
     from imr_app.services.export_docx import ExportResult
     from imr_app.services.leak_scan import Leak
@@ -658,49 +658,23 @@ def _actor(args: argparse.Namespace, context: AppContext) -> Actor:
 def _take_step(
     args: argparse.Namespace, context: AppContext, step: Callable[[ImrDraft], object]
 ) -> int:
-    """Open, apply one workflow step, and save the workflow with its audit events together."""
+    """Open, apply one workflow step, and save it with its audit events and revision."""
     from imr_app.core.errors import InvalidTransitionError
     from imr_app.core.workflow import STATE_LABELS, SubmissionBlocked
+    from imr_app.services.review import take_step
 
     with _open(args, context) as document:
         draft = document.load()
-        before = len(draft.audit)
         try:
-            step(draft)
+            take_step(document, draft, step)
         except SubmissionBlocked as exc:
             for problem in exc.problems:
                 print(problem.describe(), file=sys.stderr)
             raise CliError(str(exc), EXIT_CHECK_FAILED) from None
         except InvalidTransitionError as exc:
             raise CliError(str(exc), EXIT_CHECK_FAILED) from None
-        events = draft.audit[before:]
-        with document.repo.db.atomic():
-            document.repo.save_part("workflow", draft.workflow)
-            for event in events:
-                document.repo.add_audit(event)
-            for event in events:
-                if event.action in _REVISION_STEPS:
-                    _add_revision(document, draft, event)
     print(f"{args.file.name}: {STATE_LABELS[draft.workflow.state]}")
     return EXIT_OK
-
-
-# Steps that keep a revision (a snapshot of the content): every submission and sign-off.
-_REVISION_STEPS = frozenset({"submitted", "resubmitted", "signed_off"})
-
-
-def _add_revision(document: ImrDocument, draft: ImrDraft, event: AuditEvent) -> None:
-    """Keep the content as it stands as the next revision, inside the caller's transaction."""
-    from imr_app.core.revisions import make_revision
-
-    reason = event.detail
-    sign_off = draft.workflow.sign_off
-    if event.action == "signed_off" and sign_off is not None:
-        reason = sign_off.statement or "Signed off on the agency's behalf."
-        if sign_off.override_reason:
-            reason += f" Signed off by the author, overriding the rule: {sign_off.override_reason}"
-    number = len(document.repo.revisions()) + 1
-    document.repo.add_revision(make_revision(draft, number, event.actor, event.role, reason))
 
 
 def _cmd_history(args: argparse.Namespace, context: AppContext) -> int:
@@ -835,18 +809,14 @@ def _change_comments(
 ) -> int:
     """Open, apply one change to the comments, and save them with their audit events together."""
     from imr_app.core.comments import CommentError
+    from imr_app.services.review import change_comments
 
     with _open(args, context) as document:
         draft = document.load()
-        before = len(draft.audit)
         try:
-            message = change(draft)
+            message = change_comments(document, draft, change)
         except CommentError as exc:
             raise CliError(str(exc)) from None
-        with document.repo.db.atomic():
-            document.repo.replace_rows("comments", draft.comments)
-            for event in draft.audit[before:]:
-                document.repo.add_audit(event)
     print(message)
     return EXIT_OK
 

@@ -171,6 +171,13 @@ def test_submit_return_sign_off_and_reopen(
     ]
     assert "withdrew the sign-off by Priya Shah" in window.session.draft.audit[-1].detail
     assert not window.editor.read_only
+    # Each submission and the sign-off kept a revision, as the command line's steps do.
+    revisions = window.session.document.repo.revisions()
+    assert [(r.number, r.actor, r.state) for r in revisions] == [
+        (1, "Helen Marsh", WorkflowState.SUBMITTED),
+        (2, "Helen Marsh", WorkflowState.SUBMITTED),
+        (3, "Priya Shah", WorkflowState.SIGNED_OFF),
+    ]
 
 
 def test_an_author_may_sign_off_only_with_a_recorded_reason(

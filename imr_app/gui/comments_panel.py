@@ -7,7 +7,6 @@ is a message in the panel, never a traceback.
 
 from __future__ import annotations
 
-import copy
 import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from imr_app.core.comments import AnchorKind, Thread
 from imr_app.core.model import Comment, CommentAnchor, ImrDraft, SectionId
 from imr_app.core.workflow import Actor
 from imr_app.services.checks import Location
+from imr_app.services.review import change_comments
 
 if TYPE_CHECKING:
     from imr_app.gui.editor import DraftEditor
@@ -230,24 +230,13 @@ class CommentsPanel(QWidget):
     def _change(self, apply: Callable[[Actor], object], done: str, clear: bool = False) -> bool:
         """Apply a change to the draft and save it with its audit events, or put it back."""
         assert self.session is not None
-        draft = self.session.draft
-        saved, before = copy.deepcopy(draft.comments), len(draft.audit)
+        actor = self._actor()
         try:
-            apply(self._actor())
+            change_comments(self.session.document, self.session.draft, lambda d: apply(actor))
         except comments.CommentError as exc:
-            draft.comments = saved
-            del draft.audit[before:]
             self._say(str(exc))
             return False
-        repo = self.session.document.repo
-        try:
-            with repo.db.atomic():
-                repo.replace_rows("comments", draft.comments)
-                for event in draft.audit[before:]:
-                    repo.add_audit(event)
-        except Exception as exc:  # the file is unchanged: put the draft back as it was
-            draft.comments = saved
-            del draft.audit[before:]
+        except Exception as exc:  # change_comments put the draft back as the file holds it
             self._say(f"The change could not be saved, so nothing changed: {exc}")
             return False
         if clear:

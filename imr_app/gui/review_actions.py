@@ -1,13 +1,12 @@
 """The Review menu's workflow steps: submit, return with comments, sign off and reopen.
 
 Every step goes through ``core.workflow`` (submitting through ``services.review``, which runs
-Check for errors first), so the app keeps exactly the rules the CLI keeps. The new state and
-its audit event are saved in one transaction; a refused step is a message, never a traceback.
+Check for errors first), so the app keeps exactly the rules the CLI keeps. The new state,
+its audit event and any revision are saved in one transaction; a refused step is a message.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,7 +37,7 @@ from imr_app.core.workflow import (
     return_for_changes,
     sign_off,
 )
-from imr_app.services.review import submit_for_review
+from imr_app.services.review import submit_for_review, take_step
 
 if TYPE_CHECKING:
     from imr_app.gui.main_window import MainWindow
@@ -258,24 +257,16 @@ class ReviewActions(QObject):
             ),
             Step.REOPEN: lambda: reopen(draft, answer.actor, answer.text),
         }
-        workflow, before = copy.deepcopy(draft.workflow), len(draft.audit)
+        before = len(draft.audit)
         try:
-            apply[step]()
+            take_step(session.document, draft, lambda _draft: apply[step]())
         except SubmissionBlocked:
             self._blocked()
             return False
         except InvalidTransitionError as exc:
             self._warn(str(exc))
             return False
-        repo = session.document.repo
-        try:
-            with repo.db.atomic():
-                repo.save_part("workflow", draft.workflow)
-                for event in draft.audit[before:]:
-                    repo.add_audit(event)
-        except Exception as exc:  # the file is unchanged: put the draft back as it was
-            draft.workflow = workflow
-            del draft.audit[before:]
+        except Exception as exc:  # take_step put the draft back as the file holds it
             self._warn(f"The review step could not be saved, so nothing changed: {exc}")
             return False
         self.last_error = ""
