@@ -7,6 +7,7 @@ answers filled. Start-up and memory are measured in child processes
 
 from __future__ import annotations
 
+import compileall
 import os
 import subprocess
 import sys
@@ -36,6 +37,9 @@ class GuiData:
 
 @cache
 def data() -> GuiData:
+    # Start-up is measured as users get it: from bytecode (see scripts/setup.sh).
+    for code in ("imr_app", "bench", "tests"):
+        compileall.compile_dir(ROOT / code, quiet=1)
     folder = Path(harness.resources.enter_context(tempfile.TemporaryDirectory()))
     keyring_file = folder / "keyring.json"
     path = folder / "large.imr"

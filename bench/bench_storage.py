@@ -31,7 +31,6 @@ from imr_app.core.question_sets import default_question_set
 from imr_app.storage.document import ImrDocument
 from imr_app.storage.keystore import KeyStore
 from imr_app.storage.repository import DraftRepository
-from imr_app.storage.sqlcipher_compat import database
 
 CHRONOLOGY_ROWS = 10_000
 ANSWER_CHARS = 2_000
@@ -218,7 +217,7 @@ def _load_plain(path: Path) -> ImrDraft:
     try:
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise RuntimeError(f"{path} failed quick_check")
-        return DraftRepository(database(conn)).load()
+        return DraftRepository(conn).load()
     finally:
         conn.close()
 

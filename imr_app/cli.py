@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from imr_app import __version__
+import imr_app
 from imr_app.context import AppContext
 from imr_app.core.errors import ImrError
 
@@ -79,11 +79,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"imr-app: {message}\n")
 
 
+class _Version(argparse.Action):
+    """``--version`` reads the package metadata only when asked (it slows every start-up)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> NoReturn:
+        print(f"IMR Author {imr_app.__version__}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="imr-app", description="Write an Individual Management Review.", allow_abbrev=False
     )
-    parser.add_argument("--version", action="version", version=f"IMR Author {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
@@ -152,6 +163,12 @@ def _parser() -> argparse.ArgumentParser:
         "Word asks for it when the document is opened",
     )
     p.add_argument("--password", nargs="?", action=_RefusePassword, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--review-copy",
+        action="store_true",
+        help="a copy for the author and the safeguarding lead with the unresolved comments "
+        "as Word comments, marked REVIEW COPY (never for the Chair)",
+    )
     _open_args(p)
 
     p = command("change-passphrase", _cmd_change_passphrase, "re-key a draft")
@@ -162,6 +179,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("forget", _cmd_forget, "forget this draft's key on this computer")
     _file_arg(p)
+    _open_args(p)
+
+    p = command(
+        "compare",
+        _cmd_compare,
+        "say which of two copies of a draft is newer; exit 1 if each was changed apart",
+    )
+    _file_arg(p)
+    p.add_argument("other", type=Path, help="the other copy (.imr); copies share the passphrase")
     _open_args(p)
 
     command("selftest", _cmd_selftest, "check that encryption, resources and import work")
@@ -247,30 +273,40 @@ def _new_passphrase(file: Path | None, env: str | None) -> str:
 
 
 # ---- opening ---------------------------------------------------------------------
-def _open(args: argparse.Namespace, context: AppContext) -> ImrDocument:
+def _open(
+    args: argparse.Namespace,
+    context: AppContext,
+    file: Path | None = None,
+    given: str | None = None,
+) -> ImrDocument:
+    """Open ``args.file`` (or ``file``) with the passphrase options (or ``given``, already read)."""
+    from imr_app.settings import SettingsStore
     from imr_app.storage.document import ImrDocument, OpenStatus
 
-    given = _passphrase_from(args.passphrase_file, args.passphrase_env)
-    result = ImrDocument.open(
-        args.file, context.keystore, passphrase=given, take_over=args.take_over
-    )
+    file = args.file if file is None else file
+    if given is None:
+        given = _passphrase_from(args.passphrase_file, args.passphrase_env)
+    result = ImrDocument.open(file, context.keystore, passphrase=given, take_over=args.take_over)
     if result.status is OpenStatus.NEEDS_PASSPHRASE and given is None:
         if result.detail:
             print(f"imr-app: {result.message} ({result.detail})", file=sys.stderr)
-        given = _ask(f"Passphrase for {args.file.name}: ")
+        given = _ask(f"Passphrase for {file.name}: ")
         result = ImrDocument.open(
-            args.file, context.keystore, passphrase=given, take_over=args.take_over
+            file, context.keystore, passphrase=given, take_over=args.take_over
         )
     if not result.ok or result.document is None:
         hint = " Use --take-over if it was left by a crash." if result.holder else ""
-        raise CliError(f"{args.file}: {result.message}{hint}")
+        raise CliError(f"{file}: {result.message}{hint}")
     for warning in result.warnings:
         print(f"imr-app: {warning}", file=sys.stderr)
+    # Any write records this opening in the copy's lineage under the user's name.
+    result.document.set_user(SettingsStore(context.paths.config_dir).load().user_name)
     return result.document
 
 
 def _create(path: Path, draft: object, args: argparse.Namespace, context: AppContext) -> int:
     from imr_app.paths import DRAFT_SUFFIX
+    from imr_app.settings import SettingsStore
     from imr_app.storage.document import ImrDocument
 
     if path.suffix.lower() != DRAFT_SUFFIX:
@@ -284,6 +320,7 @@ def _create(path: Path, draft: object, args: argparse.Namespace, context: AppCon
         draft,
         context.keystore,
         remember=not args.no_remember,  # type: ignore[arg-type]
+        user=SettingsStore(context.paths.config_dir).load().user_name,
     )
     document.close()
     for warning in warnings:
@@ -429,12 +466,17 @@ def _cmd_export(args: argparse.Namespace, context: AppContext) -> int:
         result = _export_draft(args, draft, out, password)
         protected = "password-protected" if password else "not password-protected"
         kind = "draft copy" if args.draft else "final"
+        if args.review_copy:
+            kind += f", review copy with {_plural(result.review_comments, 'comment')}"
         detail = f"{out.name}, {kind}, {protected}"
         document.repo.add_audit(AuditEvent(now(), "exported", actor=_user(), detail=detail))
     for warning in result.warnings:
         print(f"imr-app: {warning}", file=sys.stderr)
     for leak in result.leaks:
         print(f"imr-app: in the DRAFT copy: {_describe_leak(leak)}", file=sys.stderr)
+    if args.review_copy:
+        comments = _plural(result.review_comments, "comment")
+        print(f"imr-app: review copy with {comments}: not for the Chair", file=sys.stderr)
     print(result.path)
     if password is not None:
         subject = export_docx.suggested_email_subject(
@@ -491,6 +533,7 @@ def _export_draft(
         template=args.template,
         password=password,
         accepted_leaks=accepted_keys(draft),
+        review_copy=args.review_copy,
     )
     try:
         return export_docx.export(draft, out, options)
@@ -516,6 +559,39 @@ def _cmd_forget(args: argparse.Namespace, context: AppContext) -> int:
         forgotten = document.forget_key(context.keystore)
     print("Forgotten on this computer." if forgotten else "It was not remembered here.")
     return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace, context: AppContext) -> int:
+    """Which copy is newer (exit 0), or what each holds alone when both changed (exit 1)."""
+    from imr_app.core.lineage import Relation, compare
+
+    first, second = args.file, args.other
+    if first.resolve() == second.resolve():
+        raise CliError(f"{first} and {second} are the same file; give two copies")
+    given = _passphrase_from(args.passphrase_file, args.passphrase_env)  # read once, used twice
+    with _open(args, context, first, given) as document:
+        a = document.lineage()
+    with _open(args, context, second, given) as document:
+        b = document.lineage()
+    result = compare(a, b)
+    names = {"a": first.name, "b": second.name}
+    if result.relation is Relation.UNRELATED:
+        raise CliError(f"{first.name} and {second.name} are different drafts, not two copies")
+    if result.relation is Relation.SAME:
+        print(f"{first.name} and {second.name} hold the same changes.")
+        return EXIT_OK
+    if result.relation is Relation.DIVERGED:
+        print(f"{first.name} and {second.name} have each been changed since they parted.")
+    else:
+        newer, older = ("a", "b") if result.relation is Relation.A_NEWER else ("b", "a")
+        print(f"{names[newer]} is newer: it holds everything in {names[older]} and more.")
+    print(result.parted())
+    for side, changes in (("a", result.a_only), ("b", result.b_only)):
+        if changes:
+            print(f"\nOnly in {names[side]}:")
+            for line in changes.lines():
+                print(f"  {line}")
+    return EXIT_CHECK_FAILED if result.relation is Relation.DIVERGED else EXIT_OK
 
 
 def _cmd_selftest(args: argparse.Namespace, context: AppContext) -> int:
@@ -638,6 +714,24 @@ def _workflow_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--to", type=int, metavar="M", help="the newer revision (default: the latest)")
     _open_args(p)
 
+    p = command("audit", _cmd_audit, "show the audit log; --csv copies it for the agency's records")
+    _file_arg(p)
+    p.add_argument(
+        "--kind",
+        choices=AUDIT_KINDS,
+        default="all",
+        help="only review steps (workflow), comments or exports (default: all)",
+    )
+    p.add_argument(
+        "--csv", type=Path, metavar="OUT", help="write it as CSV (no comments or reasons)"
+    )
+    _actor_args(p)
+    _open_args(p)
+
+
+# core.audit.AuditKind's values, written out so building the parser imports nothing more.
+AUDIT_KINDS = ("all", "workflow", "comments", "exports")
+
 
 def _actor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="who is taking this step (default: your name in the settings)")
@@ -708,6 +802,31 @@ def _cmd_diff(args: argparse.Namespace, context: AppContext) -> int:
         new = document.repo.revision_snapshot(by_number[to].id)
     print(f"Changes from revision {args.source} to revision {to}\n")
     sys.stdout.write(diff(old, new).render_text())
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace, context: AppContext) -> int:
+    from imr_app.core import audit
+    from imr_app.services.audit_export import export_audit_log, read_trail
+
+    kind = audit.AuditKind(args.kind)
+    out: Path | None = args.csv
+    if out is not None and not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist")
+    with _open(args, context) as document:
+        if out is not None:
+            done, _ = export_audit_log(document, out, _actor(args, context), kind)
+            print(f"Wrote {_plural(done.count, 'event')} to {done.path}")
+            return EXIT_OK
+        events = audit.filter_events(read_trail(document), kind)
+    rows = [(audit.when(e), audit.who(e), audit.label(e), audit.detail_text(e)) for e in events]
+    if not rows:
+        print("No events of this kind.")
+        return EXIT_OK
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        columns = [row[i].ljust(widths[i]) for i in range(3)]
+        print("  ".join([*columns, row[3]]).rstrip())
     return EXIT_OK
 
 

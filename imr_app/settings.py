@@ -3,7 +3,8 @@
 Window geometry and dock positions are Qt's business (QSettings); what lives here is read by
 code that never imports Qt. The file sits unencrypted in the user's profile, so it holds no
 case content: the recent-drafts list keeps only what the start screen may show before a draft
-is unlocked. A missing or damaged file means defaults, never a crash: losing the recent list is
+is unlocked, and the known copies of each draft only ids, times and names of people and
+computers. A missing or damaged file means defaults, never a crash: losing the recent list is
 an inconvenience, refusing to start is not.
 """
 
@@ -17,11 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imr_app.core import codec
 from imr_app.core.drafts import now
+from imr_app.core.errors import InterchangeError
+from imr_app.core.lineage import Lineage, Relation, compare
 from imr_app.core.model import ImrDraft
 
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 10
+MAX_KNOWN_COPIES = 30
 DEFAULT_IDLE_LOCK_MINUTES = 15
 
 
@@ -42,11 +47,33 @@ class RecentDraft:
 
 
 @dataclass
+class KnownCopy:
+    """The copy of a draft this computer last saw, so opening another copy can be checked.
+
+    ``lineage`` is ``core.lineage.Lineage`` as plain values: the draft id, writing sessions
+    (ids, times, user and computer names) and revisions (ids, numbers, times, who, state;
+    never their reasons or snapshots). No case content, like ``RecentDraft``.
+    """
+
+    path: str
+    seen_at: str
+    lineage: dict[str, Any]
+
+    def as_lineage(self) -> Lineage | None:
+        """The lineage, or None when the stored value is damaged (then it is ignored)."""
+        try:
+            return codec.from_plain(Lineage, self.lineage)
+        except (InterchangeError, TypeError, ValueError):
+            return None
+
+
+@dataclass
 class Settings:
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     user_name: str = ""
     user_role: str = ""
     recent: list[RecentDraft] = field(default_factory=list)
+    copies: list[KnownCopy] = field(default_factory=list)  # most recently seen first
 
 
 class SettingsStore:
@@ -109,6 +136,39 @@ class SettingsStore:
         self.save(settings)
         return settings
 
+    # ---- copies of a draft (core/lineage.py) ---------------------------------------------
+    def known_copy(self, draft_id: str) -> KnownCopy | None:
+        """Where and when this computer last saw the draft (with a readable lineage)."""
+        return _known(self.load().copies, draft_id)
+
+    def remember_copy(self, path: Path, lineage: Lineage) -> bool:
+        """Remember this copy as the draft's latest, and save; False when nothing changed.
+
+        A copy older than the one remembered is not remembered: the newer one must still be
+        pointed at next time. A copy that diverged replaces it: the user chose to edit this one.
+        """
+        settings = self.load()
+        key = _resolved(path)
+        known = _known(settings.copies, lineage.draft_id)
+        known_lineage = known.as_lineage() if known is not None else None
+        if known is not None and known_lineage is not None:
+            relation = compare(lineage, known_lineage).relation
+            if relation is Relation.B_NEWER or (relation is Relation.SAME and known.path == key):
+                return False
+        entry = KnownCopy(key, now().isoformat(), codec.to_plain(lineage))
+        others = [c for c in settings.copies if c.lineage.get("draft_id") != lineage.draft_id]
+        settings.copies = [entry, *others][:MAX_KNOWN_COPIES]
+        self.save(settings)
+        return True
+
+
+def _known(copies: list[KnownCopy], draft_id: str) -> KnownCopy | None:
+    """The draft's entry, when its lineage is readable (only that one is decoded)."""
+    return next(
+        (c for c in copies if c.lineage.get("draft_id") == draft_id and c.as_lineage() is not None),
+        None,
+    )
+
 
 def _resolved(path: Path | str) -> str:
     """One spelling per file, so a draft opened by two routes is listed once."""
@@ -133,7 +193,22 @@ def _settings_from(data: dict[str, Any]) -> Settings:
         user_name=_text(data.get("user_name")),
         user_role=_text(data.get("user_role")),
         recent=_recent_from(data.get("recent")),
+        copies=_copies_from(data.get("copies")),
     )
+
+
+def _copies_from(items: object) -> list[KnownCopy]:
+    if not isinstance(items, list):
+        return []
+    copies = [
+        KnownCopy(item["path"], item["seen_at"], item["lineage"])
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(item.get("path"), str)
+        and isinstance(item.get("seen_at"), str)
+        and isinstance(item.get("lineage"), dict)
+    ]
+    return copies[:MAX_KNOWN_COPIES]
 
 
 def _recent_from(items: object) -> list[RecentDraft]:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from imr_app.context import AppContext
 from imr_app.core.model import AnswerStatus, SectionId, SubjectRole
 from imr_app.core.sections import word_count
-from imr_app.gui import main_window
 from imr_app.gui.main_window import MainWindow
 from imr_app.gui.new_draft_wizard import NewDraftWizard
 from imr_app.gui.pages.question import QuestionPage
@@ -66,7 +65,7 @@ def fill_wizard(qtbot, context: AppContext, parent: QWidget, path: Path) -> obje
 def window(qtbot, context: AppContext, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     path = tmp_path / "drafts" / "dhr-amina.imr"
     monkeypatch.setattr(
-        main_window.NewDraftWizard,
+        NewDraftWizard,
         "ask",
         staticmethod(lambda parent, ctx: fill_wizard(qtbot, ctx, parent, path)),
     )

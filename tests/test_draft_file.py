@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from imr_app.core.model import Answer, AnswerStatus, ChronologyEntry, ImrDraft, Lesson
+from imr_app.core.model import Answer, AnswerStatus, ImrDraft, Lesson
 from imr_app.storage.document import ImrDocument, OpenStatus
 from imr_app.storage.keystore import KeyStore
 from imr_app.storage.locking import lock_path
@@ -213,26 +213,6 @@ def test_read_only_location(created: Path, tmp_path: Path):
             subprocess.run(["umount", str(folder)], check=True)
         else:
             folder.chmod(0o755)
-
-
-def test_corrupt_file_fails_the_integrity_check_and_is_not_changed(
-    draft_path: Path, draft: ImrDraft
-):
-    from datetime import date
-
-    draft.chronology = [
-        ChronologyEntry(date(2020, 1, 1), "Custody record", event=f"entry {i} " * 40)
-        for i in range(400)
-    ]
-    ImrDocument.create(draft_path, PASSPHRASE, draft)[0].close()
-    data = bytearray(draft_path.read_bytes())
-    middle = len(data) // 2
-    data[middle : middle + 64] = os.urandom(64)
-    draft_path.write_bytes(bytes(data))
-    result = ImrDocument.open(draft_path, passphrase=PASSPHRASE)
-    assert result.status is OpenStatus.CORRUPT
-    assert "damaged" in result.message
-    assert draft_path.read_bytes() == bytes(data)
 
 
 def test_a_failed_write_changes_nothing(created: Path):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imr_app.core import interchange
 from imr_app.storage import schema
 from imr_app.storage.document import ImrDocument, OpenStatus
 from imr_app.storage.keystore import KeyStore
-from imr_app.storage.sqlcipher_compat import sqlite_utils
 from tests.conftest import PASSPHRASE
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 NEW_PASSPHRASE = "lantern pebble voyage"
 

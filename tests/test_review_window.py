@@ -99,7 +99,9 @@ def test_submit_return_sign_off_and_reopen(
     assert page.editor.isReadOnly() and not page.status.isEnabled()
     editor.go_to(Location(SectionId.RECOMMENDATIONS))
     buttons = editor.current_page().findChildren(QPushButton)
-    assert buttons and not any(b.isEnabled() for b in buttons)
+    # Only "Comment on recommendation…" stays: the lead comments while it is submitted.
+    kept = [b.text() for b in buttons if b.isEnabled()]
+    assert buttons and kept == ["Comment on recommendation…"]
     assert not actions.submit_action.isEnabled() and actions.return_action.isEnabled()
 
     # Returned with a comment: editable again, and the banner goes.

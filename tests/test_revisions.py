@@ -117,7 +117,7 @@ def test_migration_2_adds_revisions_to_a_version_1_draft_after_a_backup(
     old_document.close()
 
     document = _open(draft_path, keystore)
-    assert schema.schema_version(document.db) == 2 == schema.CURRENT_VERSION
+    assert schema.schema_version(document.db) == schema.CURRENT_VERSION >= 2
     assert document.db["revisions"].strict  # type: ignore[union-attr]
     assert document.load().audit[-1].action == "schema migrated"
     assert document.repo.revisions() == []

@@ -26,3 +26,14 @@ class WeakPassphraseError(ImrError):
 
 class InvalidTransitionError(ImrError):
     """A workflow step that is not allowed from the current state."""
+
+
+class DamagedDraftError(ImrError):
+    """Part of a draft file fails SQLite's integrity check (found while reading it)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            "This draft is damaged: part of it cannot be read safely. It has been closed; open "
+            f"your most recent backup copy instead. (SQLite reports: {problem})"
+        )
+        self.problem = problem

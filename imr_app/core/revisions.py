@@ -36,6 +36,10 @@ _KEYED_LISTS: tuple[tuple[str, str, str], ...] = (
     ("recommendations", "id", "Recommendations"),
 )
 _EQUALITY = ("equality", "subject_id", "Equality")
+# Where a compared text lives (``TextDiff.key``): "answer:<number>", or prose outside the
+# answers, compared word by word too.
+ANSWER_KEY = "answer:"
+PROSE_LABELS = {"analysis": "Analysis", "equality.statement": "Equality statement"}
 _TOKENS = re.compile(r"\S+|\s+")
 _ELIDE_OVER = 160  # equal runs longer than this are shortened in the text report
 _ELIDE_KEEP = 60
@@ -120,10 +124,15 @@ class Segment:
 
 @dataclass(frozen=True)
 class TextDiff:
-    """One long text (a ToR answer, the analysis) as equal / inserted / deleted segments."""
+    """One long text (a ToR answer, the analysis) as equal / inserted / deleted segments.
+
+    ``key`` says where the text lives (``answer:<number>``, ``analysis``, ``equality.statement``),
+    so ``prose_text`` can fetch it from either snapshot to copy or restore it.
+    """
 
     label: str
     segments: list[Segment]
+    key: str = ""
 
     def render(self) -> str:
         out: list[str] = []
@@ -134,7 +143,7 @@ class TextDiff:
                 after_deletion = i and self.segments[i - 1].kind is SegmentKind.DELETED
                 out.append(f"{' ' if after_deletion else ''}[+{seg.text}+]")
             else:
-                out.append(_elide(seg.text, first=i == 0, last=i == len(self.segments) - 1))
+                out.append(elide(seg.text, first=i == 0, last=i == len(self.segments) - 1))
         return "".join(out)
 
 
@@ -150,12 +159,18 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class EntryChange:
-    """An entry of a list, named by its stable id; ``fields`` are those that changed."""
+    """An entry of a list, named by its stable id; ``fields`` are those that changed.
+
+    ``summary`` is what the entry says (a chronology entry's event), and ``changes`` the
+    changed fields' old and new values, so a reader need not look the entry up.
+    """
 
     part: str
     id: str
     label: str
     fields: tuple[str, ...] = ()
+    summary: str = ""
+    changes: tuple[FieldChange, ...] = ()
 
 
 @dataclass
@@ -219,14 +234,19 @@ def diff(old_snapshot: str, new_snapshot: str) -> RevisionDiff:
                 )
         if before.get("text", "") != after.get("text", ""):
             result.texts.append(
-                word_diff(f"Question {number}", before.get("text", ""), after.get("text", ""))
+                word_diff(
+                    f"Question {number}",
+                    before.get("text", ""),
+                    after.get("text", ""),
+                    f"{ANSWER_KEY}{number}",
+                )
             )
     old_eq, new_eq = old.get("equality", {}), new.get("equality", {})
-    texts = (
-        ("Analysis", old.get("analysis", ""), new.get("analysis", "")),
-        ("Equality statement", old_eq.get("statement", ""), new_eq.get("statement", "")),
-    )
-    result.texts += [word_diff(label, a, b) for label, a, b in texts if a != b]
+    result.texts += [
+        word_diff(label, prose_text(old, key), prose_text(new, key), key)
+        for key, label in PROSE_LABELS.items()
+        if prose_text(old, key) != prose_text(new, key)
+    ]
     for key, id_field, heading in _KEYED_LISTS:
         _keyed_changes(result, heading, id_field, old.get(key, []), new.get(key, []))
     _keyed_changes(
@@ -235,19 +255,26 @@ def diff(old_snapshot: str, new_snapshot: str) -> RevisionDiff:
     return result
 
 
-def word_diff(label: str, old: str, new: str) -> TextDiff:
-    """A word-level diff; the spaces between two changed words join them into one change."""
+def word_diff(label: str, old: str, new: str, key: str = "") -> TextDiff:
+    """A word-level diff; the spaces between two changed words join them into one change.
+
+    Words are compared as words: a line break inside a paragraph counts as a space (the
+    editor wraps its Markdown at 80 columns, so an edit moves every later line break),
+    and only a blank line, a new paragraph, differs from it. Unchanged runs are shown as
+    the new text has them.
+    """
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    ka, kb = [_compared(t) for t in a], [_compared(t) for t in b]
     # Matching starts only on words (runs of spaces would make it quadratic), and the common
     # head and tail are cut off first: an edited answer usually differs in a few places.
     head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
+    while head < min(len(a), len(b)) and ka[head] == kb[head]:
         head += 1
     tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+    while tail < min(len(a), len(b)) - head and ka[-1 - tail] == kb[-1 - tail]:
         tail += 1
     matcher = difflib.SequenceMatcher(
-        str.isspace, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+        str.isspace, ka[head : len(a) - tail], kb[head : len(b) - tail], autojunk=False
     )
     opcodes = [
         (tag, i1 + head, i2 + head, j1 + head, j2 + head)
@@ -271,7 +298,7 @@ def word_diff(label: str, old: str, new: str) -> TextDiff:
 
     for i, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            text = "".join(a[i1:i2])
+            text = "".join(b[j1:j2])
             between = (deleted or inserted) and i + 1 < len(opcodes)
             if between and not text.strip():
                 deleted.append(text)
@@ -285,7 +312,28 @@ def word_diff(label: str, old: str, new: str) -> TextDiff:
             deleted += a[i1:i2]
             inserted += b[j1:j2]
     flush()
-    return TextDiff(label, segments)
+    return TextDiff(label, segments, key)
+
+
+def prose_text(snapshot: str | dict[str, Any], key: str) -> str:
+    """The text at ``key`` (a ``TextDiff.key``) in a snapshot; "" when it has none."""
+    document = json.loads(snapshot) if isinstance(snapshot, str) else snapshot
+    if key.startswith(ANSWER_KEY):
+        text = _answers(document).get(key.removeprefix(ANSWER_KEY), {}).get("text", "")
+    elif key == "analysis":
+        text = document.get("analysis", "")
+    elif key == "equality.statement":
+        text = document.get("equality", {}).get("statement", "")
+    else:
+        raise KeyError(key)
+    return text if isinstance(text, str) else ""
+
+
+def _compared(token: str) -> str:
+    """How a token is compared: words as they are, spaces as a space or a paragraph break."""
+    if not token.isspace():
+        return token
+    return "\n\n" if token.count("\n") > 1 else " "
 
 
 def _answers(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -332,16 +380,25 @@ def _keyed_changes(
     for entry_id, entry in new_by.items():
         before = old_by.get(entry_id)
         if before is None:
-            result.added.append(EntryChange(heading, str(entry_id), _label(entry)))
+            result.added.append(
+                EntryChange(heading, str(entry_id), _label(entry), summary=_summary(entry))
+            )
         elif before != entry:
             fields = (
                 *(k for k, v in entry.items() if k not in before or before[k] != v),
                 *(k for k in before if k not in entry),
             )
-            result.changed.append(EntryChange(heading, str(entry_id), _label(entry), fields))
+            changes = tuple(
+                FieldChange(f, _show(before.get(f)), _show(entry.get(f))) for f in fields
+            )
+            result.changed.append(
+                EntryChange(heading, str(entry_id), _label(entry), fields, _summary(entry), changes)
+            )
     for entry_id, entry in old_by.items():
         if entry_id not in new_by:
-            result.removed.append(EntryChange(heading, str(entry_id), _label(entry)))
+            result.removed.append(
+                EntryChange(heading, str(entry_id), _label(entry), summary=_summary(entry))
+            )
 
 
 def _label(entry: dict[str, Any]) -> str:
@@ -359,10 +416,26 @@ def _label(entry: dict[str, Any]) -> str:
     return ": ".join(parts) or str(entry.get("id", entry.get("subject_id", "")))
 
 
-def _elide(text: str, first: bool, last: bool) -> str:
-    """Shorten a long unchanged run to its ends, keeping the context around each change."""
-    if len(text) <= _ELIDE_OVER:
+def _summary(entry: dict[str, Any]) -> str:
+    """What a chronology entry (or action, lesson …) says, in a line."""
+    for name in ("event", "text", "action", "outcome", "description"):
+        value = entry.get(name)
+        if isinstance(value, str) and value.strip():
+            line = " ".join(value.split())
+            return line if len(line) <= 160 else line[:159].rstrip() + "…"
+    return ""
+
+
+def elide(
+    text: str, first: bool, last: bool, over: int = _ELIDE_OVER, keep: int = _ELIDE_KEEP
+) -> str:
+    """Shorten a long unchanged run to its ends, keeping the context around each change.
+
+    ``first`` and ``last`` say the run opens or closes the text: that end has no change
+    beside it to give context to, so it is dropped.
+    """
+    if len(text) <= over:
         return text
-    head = "" if first else text[:_ELIDE_KEEP]
-    tail = "" if last else text[-_ELIDE_KEEP:]
+    head = "" if first else text[:keep]
+    tail = "" if last else text[-keep:]
     return f"{head}…{tail}"

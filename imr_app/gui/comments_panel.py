@@ -3,6 +3,11 @@
 Every change goes through ``core.comments`` with the user's name and role from the settings
 (or the login name), and is saved with its audit events in one transaction. A refused change
 is a message in the panel, never a traceback.
+
+A new comment is on what the reviewer chose (``comment_on``: a chronology entry, a
+recommendation, an equality item or a section, offered by the pages' "Comment on…" buttons
+and menus), else on the page shown (the selected words of an answer, or its section).
+Commenting works while the pages are read only: the lead comments on a submitted IMR.
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDockWidget,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +45,9 @@ if TYPE_CHECKING:
     from imr_app.services.session import DraftSession
 
 _ROLE = Qt.ItemDataRole.UserRole
+# Wide enough to read a thread, narrow enough to leave the editor its 1366 px layout.
+PREFERRED_WIDTH = 360
+ON_THE_PAGE = "On the page shown (select words in an answer to comment on them)"
 
 
 def location_for(anchor: CommentAnchor) -> Location | None:
@@ -79,6 +91,12 @@ def describe_thread(draft: ImrDraft, thread: Thread) -> str:
     return "\n".join(lines)
 
 
+def _selected_words(page: QWidget) -> str:
+    """The words selected in a question page's answer, with Qt's paragraph marks as newlines."""
+    quote = page.editor.textCursor().selectedText()  # type: ignore[attr-defined]
+    return str(quote).replace("\u2029", "\n").replace("\u2028", "\n")
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -96,6 +114,7 @@ class CommentsPanel(QWidget):
         self._actor = actor
         self.session: DraftSession | None = None
         self.editor: DraftEditor | None = None
+        self.target: CommentAnchor | None = None  # chosen with comment_on; None: the page
         layout = QVBoxLayout(self)
         self.show_resolved = QCheckBox("Show &resolved")
         self.show_resolved.toggled.connect(lambda _on: self.refresh())
@@ -106,35 +125,64 @@ class CommentsPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.list.itemDoubleClicked.connect(lambda _item: self.go_to())
         layout.addWidget(self.list, 1)
+        about = QHBoxLayout()
+        self.about = QLabel(ON_THE_PAGE)
+        self.about.setWordWrap(True)
+        self.about.setAccessibleName("The new comment is on")
+        self.clear_target_button = QToolButton()
+        self.clear_target_button.setText("✕")
+        self.clear_target_button.setAccessibleName("Comment on the page shown instead")
+        self.clear_target_button.setToolTip("Comment on the page shown instead")
+        self.clear_target_button.clicked.connect(lambda: self.choose_target(None))
+        about.addWidget(self.about, 1)
+        about.addWidget(self.clear_target_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(about)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName("Comment or reply")
         self.text.setPlaceholderText("Type a comment or a reply here")
         self.text.setMaximumHeight(80)
         self.text.textChanged.connect(self._update_buttons)
         layout.addWidget(self.text)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two by two: the dock stays narrow beside the editor
         self.go_button = QPushButton("&Go to")
         self.go_button.clicked.connect(self.go_to)
-        self.reply_button = QPushButton("Re&ply…")
+        self.reply_button = QPushButton("Re&ply")
         self.reply_button.clicked.connect(self.reply)
         self.resolve_button = QPushButton("Re&solve")
         self.resolve_button.clicked.connect(self.resolve)
-        self.add_button = QPushButton("&Add comment on this page…")
-        self.add_button.clicked.connect(self.add_on_page)
-        for button in (self.go_button, self.reply_button, self.resolve_button, self.add_button):
-            buttons.addWidget(button)
+        self.add_button = QPushButton("&Add comment")
+        self.add_button.clicked.connect(self.add)
+        for n, button in enumerate(
+            (self.go_button, self.resolve_button, self.reply_button, self.add_button)
+        ):
+            buttons.addWidget(button, n // 2, n % 2)
         layout.addLayout(buttons)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Comments message")
         layout.addWidget(self.message)
+        # For the Review menu: comment on what is selected (Ctrl+Alt+M, as in Word) or on
+        # the whole section shown.
+        self.selection_action = QAction("Comment on the se&lection…", self)
+        self.selection_action.setShortcut(QKeySequence("Ctrl+Alt+M"))
+        self.selection_action.triggered.connect(self.comment_on_selection)
+        self.section_action = QAction("Comment on this sec&tion…", self)
+        self.section_action.triggered.connect(self.comment_on_section)
         self.refresh()
+
+    def sizeHint(self) -> QSize:
+        return QSize(PREFERRED_WIDTH, super().sizeHint().height())
 
     # ---- the open draft --------------------------------------------------------------
     def set_session(self, session: DraftSession | None, editor: DraftEditor | None) -> None:
+        if self.editor is not None:
+            self.editor.comment_requested.disconnect(self.comment_on)
         self.session, self.editor = session, editor
+        if editor is not None:
+            editor.comment_requested.connect(self.comment_on)
         self.text.clear()
         self.message.clear()
+        self.choose_target(None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -153,6 +201,8 @@ class CommentsPanel(QWidget):
                 if thread.comment.id == selected:
                     self.list.setCurrentItem(item)
         self._update_buttons()
+        if self.editor is not None:
+            self.editor.refresh_statuses()  # the navigator counts unresolved comments
 
     def selected_id(self) -> str:
         item = self.list.currentItem()
@@ -174,8 +224,76 @@ class CommentsPanel(QWidget):
         self.resolve_button.setEnabled(thread is not None and not thread.resolved)
         self.add_button.setEnabled(open_ and has_text)
         self.text.setEnabled(open_)
+        for action in (self.selection_action, self.section_action):
+            action.setEnabled(open_)
+
+    # ---- choosing what a new comment is on ------------------------------------------
+    def comment_on(self, anchor: CommentAnchor) -> None:
+        """Show the dock ready to comment on ``anchor``: what it is on, the cursor in the text."""
+        if self.session is None:
+            return
+        self.choose_target(anchor)
+        self._show_dock()
+        self.text.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def comment_on_selection(self) -> None:
+        """The selected words of an answer, entry, recommendation or item; else the section."""
+        if self.editor is None or self.session is None:
+            return
+        page = self.editor.current_page()
+        number = getattr(page, "number", "")
+        if not number:
+            self.comment_on(page.comment_anchor())
+            return
+        self.editor.save_now()  # the quote is found in the saved answer text
+        try:
+            anchor = comments.anchor_answer(self.session.draft, number, _selected_words(page))
+        except comments.CommentError as exc:
+            self._show_dock()
+            self._say(str(exc))
+            return
+        self.comment_on(anchor)
+
+    def comment_on_section(self) -> None:
+        if self.editor is not None:
+            self.comment_on(self.editor.current_page().section_anchor())
+
+    def choose_target(self, anchor: CommentAnchor | None) -> None:
+        self.target = anchor
+        if anchor is None or self.session is None:
+            self.target = None
+            self.about.setText(ON_THE_PAGE)
+        else:
+            self.about.setText(f"On: {comments.describe_anchor(self.session.draft, anchor)}")
+            self._say("")
+        self.clear_target_button.setVisible(self.target is not None)
+
+    def _show_dock(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QDockWidget):
+            parent = parent.parentWidget()
+        if parent is not None:
+            self.refresh()
+            parent.show()
+            parent.raise_()
 
     # ---- actions -------------------------------------------------------------------
+    def add(self) -> bool:
+        """Add the typed comment on the chosen target, or else on the page shown."""
+        if self.target is None:
+            return self.add_on_page()
+        if self.session is None:
+            return False
+        draft, anchor, text = self.session.draft, self.target, self.text.toPlainText()
+        done = self._change(
+            lambda actor: comments.add_comment(draft, anchor, text, actor),
+            "Comment added.",
+            clear=True,
+        )
+        if done:
+            self.choose_target(None)
+        return done
+
     def go_to(self) -> None:
         thread = self._selected_thread()
         if thread is None or self.session is None:
@@ -196,8 +314,7 @@ class CommentsPanel(QWidget):
         self.editor.save_now()  # the quote is found in the saved answer text
         number = getattr(page, "number", "")
         if number and page.section is SectionId.TERMS_OF_REFERENCE:
-            quote = page.editor.textCursor().selectedText()  # type: ignore[attr-defined]
-            quote = quote.replace("\u2029", "\n").replace("\u2028", "\n")
+            quote = _selected_words(page)
             make: Callable[[], CommentAnchor] = lambda: comments.anchor_answer(  # noqa: E731
                 draft, number, quote
             )

@@ -8,11 +8,22 @@ text in the editor and in memory, says why, and retries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -32,20 +43,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imr_app.core.comments import unresolved
 from imr_app.core.dates import format_uk
 from imr_app.core.model import SectionId, SectionStatus, WorkflowState
 from imr_app.core.sections import STATUS_LABELS, TITLES, progress, question_done, section_status
 from imr_app.core.workflow import can_edit, last_step
-from imr_app.gui.pages.base import Changed, SectionPage
-from imr_app.gui.pages.forms import (
-    AgencyContextPage,
-    AnalysisPage,
-    AuthorPage,
-    ReviewPage,
-    SignOffPage,
-    SourcesPage,
-)
-from imr_app.gui.pages.question import QuestionPage
+from imr_app.gui.comments_panel import location_for
+from imr_app.gui.pages.base import KEEP_ENABLED, SectionPage
 from imr_app.gui.spelling import SpellingService, install_spelling
 from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location, Problem, check_draft
@@ -66,6 +70,24 @@ _WAS_READ_ONLY = "imr_was_read_only"
 _WAS_TRIGGERS = "imr_was_edit_triggers"
 # Key presses a read-only rich text field would otherwise still act on (it formats in code).
 _FORMATTING_KEYS = (QKeySequence.StandardKey.Bold, QKeySequence.StandardKey.Italic)
+COMMENTS_COLUMN = 2  # the navigator's count of unresolved comments
+
+
+def balloon_icon(colour: QColor) -> QIcon:
+    """A speech balloon drawn in code: an emoji font is missing on some systems."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(colour, 1.4))
+    painter.drawRoundedRect(QRectF(1.5, 2.5, 13, 9), 3, 3)
+    painter.drawPolyline(QPolygonF([QPointF(4.5, 11.5), QPointF(4, 14.5), QPointF(8, 11.5)]))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class _ReadOnlyGuard(QObject):
@@ -96,6 +118,8 @@ def set_inputs_read_only(root: QWidget, guard: _ReadOnlyGuard, read_only: bool) 
     editing; keyboard shortcuts that change the content are switched off (Copy stays on).
     """
     for widget in root.findChildren(QWidget):
+        if widget.property(KEEP_ENABLED):
+            continue  # a review control: commenting goes on while the text is frozen
         if isinstance(widget, (QTextEdit, QPlainTextEdit)) or (
             isinstance(widget, QLineEdit)
             and not isinstance(widget.parentWidget(), (QComboBox, QAbstractSpinBox))
@@ -150,27 +174,43 @@ def _freeze_input(widget: QWidget, guard: _ReadOnlyGuard, read_only: bool) -> No
         widget.setEnabled(bool(was))
 
 
-def _page_factories() -> dict[SectionId, Callable[[DraftSession, Changed], SectionPage]]:
-    from imr_app.gui.pages.chronology import ChronologyPage
-    from imr_app.gui.pages.equality import EqualityPage
-    from imr_app.gui.pages.findings import LessonsPage, PracticePage
-    from imr_app.gui.pages.recommendations import RecommendationsPage
-    from imr_app.gui.pages.subjects import SubjectsPage
+def _count_by_page(locations: Iterable[Location | None]) -> dict[PageKey, int]:
+    """How many locations fall on each navigator entry; a question's also count for its parent."""
+    counts: dict[PageKey, int] = {}
+    for loc in locations:
+        if loc is None:
+            continue
+        ref = loc.ref if loc.section is SectionId.TERMS_OF_REFERENCE else ""
+        counts[(loc.section, ref)] = counts.get((loc.section, ref), 0) + 1
+        if ref:
+            counts[(loc.section, "")] = counts.get((loc.section, ""), 0) + 1
+    return counts
 
-    return {
-        SectionId.REVIEW: ReviewPage,
-        SectionId.AUTHOR: AuthorPage,
-        SectionId.AGENCY_CONTEXT: AgencyContextPage,
-        SectionId.SOURCES: SourcesPage,
-        SectionId.SUBJECTS: SubjectsPage,
-        SectionId.CHRONOLOGY: ChronologyPage,
-        SectionId.ANALYSIS: AnalysisPage,
-        SectionId.EQUALITY: EqualityPage,
-        SectionId.PRACTICE: PracticePage,
-        SectionId.LESSONS: LessonsPage,
-        SectionId.RECOMMENDATIONS: RecommendationsPage,
-        SectionId.SIGN_OFF: SignOffPage,
-    }
+
+# Each section's page class, imported when that page is first shown: start-up loads one.
+_PAGE_CLASSES: dict[SectionId, tuple[str, str]] = {
+    SectionId.REVIEW: ("forms", "ReviewPage"),
+    SectionId.AUTHOR: ("forms", "AuthorPage"),
+    SectionId.AGENCY_CONTEXT: ("forms", "AgencyContextPage"),
+    SectionId.SOURCES: ("forms", "SourcesPage"),
+    SectionId.SUBJECTS: ("subjects", "SubjectsPage"),
+    SectionId.TERMS_OF_REFERENCE: ("question", "QuestionPage"),
+    SectionId.CHRONOLOGY: ("chronology", "ChronologyPage"),
+    SectionId.ANALYSIS: ("forms", "AnalysisPage"),
+    SectionId.EQUALITY: ("equality", "EqualityPage"),
+    SectionId.PRACTICE: ("findings", "PracticePage"),
+    SectionId.LESSONS: ("findings", "LessonsPage"),
+    SectionId.RECOMMENDATIONS: ("recommendations", "RecommendationsPage"),
+    SectionId.SIGN_OFF: ("forms", "SignOffPage"),
+}
+
+
+def _page_class(section: SectionId) -> Callable[..., SectionPage]:
+    module, name = _PAGE_CLASSES[section]
+    page_class: Callable[..., SectionPage] = getattr(
+        importlib.import_module(f"imr_app.gui.pages.{module}"), name
+    )
+    return page_class
 
 
 class DraftEditor(QWidget):
@@ -179,6 +219,7 @@ class DraftEditor(QWidget):
     save_state_changed = Signal(str)  # "Saved", "Saving…", "Not saved — reason"
     progress_changed = Signal(str)
     problems_changed = Signal(list)  # list[Problem]
+    comment_requested = Signal(object)  # a CommentAnchor a page offers to comment on
 
     def __init__(
         self,
@@ -189,19 +230,27 @@ class DraftEditor(QWidget):
         super().__init__(parent)
         self.session = session
         self._spelling = spelling
-        self._factories = _page_factories()
         self._pages: dict[PageKey, SectionPage] = {}
         self._problems: list[Problem] = []
         self._stale: set[SectionPage] = set()
         self.last_save_error = ""
 
         self.navigator = QTreeWidget()
-        self.navigator.setColumnCount(2)
-        self.navigator.setHeaderLabels(["Section", "Status"])
+        self.navigator.setColumnCount(3)
+        self.navigator.setHeaderLabels(["Section", "Status", ""])
         self.navigator.setAccessibleName("Sections of the IMR")
         self.navigator.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.navigator.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, COMMENTS_COLUMN):
+            self.navigator.header().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.navigator.header().setStretchLastSection(False)  # the titles get the room
         self.navigator.setMinimumWidth(340)
+        self._balloon = balloon_icon(self.navigator.palette().text().color())
+        header = self.navigator.headerItem()
+        header.setIcon(COMMENTS_COLUMN, self._balloon)
+        header.setToolTip(COMMENTS_COLUMN, "Unresolved review comments")
+        header.setData(COMMENTS_COLUMN, Qt.ItemDataRole.AccessibleTextRole, "Unresolved comments")
         self._build_navigator()
         self.pages = QStackedWidget()
         self.banner = QLabel()
@@ -236,12 +285,12 @@ class DraftEditor(QWidget):
     # ---- navigator -----------------------------------------------------------------
     def _build_navigator(self) -> None:
         for section in SectionId:
-            item = QTreeWidgetItem([TITLES[section], ""])
+            item = QTreeWidgetItem([TITLES[section], "", ""])
             item.setData(0, _KEY_ROLE, (section, ""))
             self.navigator.addTopLevelItem(item)
             if section is SectionId.TERMS_OF_REFERENCE:
                 for question in self.session.draft.question_set.questions:
-                    child = QTreeWidgetItem([f"Question {question.number}", ""])
+                    child = QTreeWidgetItem([f"Question {question.number}", "", ""])
                     child.setData(0, _KEY_ROLE, (section, question.number))
                     item.addChild(child)
                 item.setExpanded(True)
@@ -259,13 +308,10 @@ class DraftEditor(QWidget):
         return next((i for i in self._items() if i.data(0, _KEY_ROLE) == key), None)
 
     def refresh_statuses(self) -> None:
+        """Each section's status, with its ⚠ problems and unresolved comments counted."""
         draft = self.session.draft
-        markers: dict[PageKey, int] = {}
-        for problem in self._problems:
-            loc = problem.location
-            ref = loc.ref if loc.section is SectionId.TERMS_OF_REFERENCE else ""
-            markers[(loc.section, ref)] = markers.get((loc.section, ref), 0) + 1
-            markers[(loc.section, "")] = markers.get((loc.section, ""), 0) + (1 if ref else 0)
+        markers = _count_by_page(p.location for p in self._problems)
+        threads = _count_by_page(location_for(c.anchor) for c in unresolved(draft))
         for item in self._items():
             section, number = item.data(0, _KEY_ROLE)
             if number:
@@ -285,11 +331,22 @@ class DraftEditor(QWidget):
                 text = STATUS_LABELS[status]
                 if status is SectionStatus.COMPLETE:
                     text = "✓ Complete"
+            spoken = [text]
             count = markers.get((section, number), 0)
             if count:
                 text += f"  ⚠ {count}"
+                spoken.append(_plural(count, "problem"))
+            comments = threads.get((section, number), 0)
+            said = _plural(comments, "unresolved comment") if comments else ""
+            if said:
+                spoken.append(said)
             item.setText(1, text)
-            item.setData(1, Qt.ItemDataRole.AccessibleTextRole, text)
+            item.setData(1, Qt.ItemDataRole.AccessibleTextRole, "; ".join(spoken))
+            item.setToolTip(1, "; ".join(spoken[1:]))
+            item.setText(COMMENTS_COLUMN, str(comments) if comments else "")
+            item.setIcon(COMMENTS_COLUMN, self._balloon if comments else QIcon())
+            item.setData(COMMENTS_COLUMN, Qt.ItemDataRole.AccessibleTextRole, said)
+            item.setToolTip(COMMENTS_COLUMN, said)
         self.progress_changed.emit(progress(draft).describe())
 
     # ---- pages ---------------------------------------------------------------------
@@ -298,11 +355,12 @@ class DraftEditor(QWidget):
         if key not in self._pages:
             section, number = key
             if number:
-                page: SectionPage = QuestionPage(self.session, self._on_changed, number)
+                page = _page_class(section)(self.session, self._on_changed, number)
             else:
-                page = self._factories[section](self.session, self._on_changed)
+                page = _page_class(section)(self.session, self._on_changed)
             self._pages[key] = page
             self.pages.addWidget(page)
+            page.comment_requested.connect(self.comment_requested)
             if self._spelling is not None:
                 for edit in page.findChildren(RichTextEdit):
                     install_spelling(edit, self._spelling)

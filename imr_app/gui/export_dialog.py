@@ -14,6 +14,7 @@ import getpass
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imr_app.core.comments import unresolved
 from imr_app.core.drafts import now
 from imr_app.core.errors import ImrError
 from imr_app.core.model import AuditEvent, ImrDraft
@@ -57,6 +59,7 @@ from imr_app.services.export_docx import (
 )
 from imr_app.services.leak_acceptance import acceptance, accepted_keys
 from imr_app.services.leak_scan import Leak, accepted_key
+from imr_app.services.review_copy import review_copy_name, without_review_copy_name
 
 if TYPE_CHECKING:
     from imr_app.services.session import DraftSession
@@ -65,17 +68,24 @@ ERROR_STYLE = "color: #b3261e;"
 GOOD_STYLE = "color: #1e6b2f;"
 DEFAULT_VERSION = "1.0"
 PASSWORD_NOTE = "Send the password by another channel (phone or text), never in the same email."
+REVIEW_COPY_TIP = (
+    "Adds every unresolved comment thread, with its replies, as a Word comment on the text it "
+    "is about, and marks every page REVIEW COPY. For the author and the safeguarding lead "
+    "only: never send it to the Chair. Resolved threads are left out."
+)
+NO_COMMENTS_TIP = "There are no unresolved comments in this draft, so there is nothing to review."
 _UNSAFE_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 # Columns of the list of possible leaks.
 ACCEPT_COLUMN, KIND_COLUMN, TEXT_COLUMN, WHERE_COLUMN, CONTEXT_COLUMN = range(5)
 
 
-def suggested_file_name(draft: ImrDraft, version: str) -> str:
+def suggested_file_name(draft: ImrDraft, version: str, review_copy: bool = False) -> str:
     """``"<review name> IMR v<version>.docx"``, with any real name replaced by its pseudonym.
 
     The file name travels with the email and is scanned like the document, so a review
-    name typed with a real name in it never reaches it.
+    name typed with a real name in it never reaches it. A review copy's name says so
+    (``…-review-copy.docx``), so it is not attached for the Chair by mistake.
     """
     register = NameRegister(draft.subjects)
     review = " ".join(register.replace(clean_text(draft.review.name)).split())
@@ -84,7 +94,8 @@ def suggested_file_name(draft: ImrDraft, version: str) -> str:
         version = f"v{version}"
     name = " ".join(part for part in (review, "IMR", version) if part)
     name = " ".join(_UNSAFE_IN_FILE_NAME.sub(" ", name).split()).strip(" .")
-    return f"{name or 'IMR'}.docx"
+    name = f"{name or 'IMR'}.docx"
+    return review_copy_name(name) if review_copy else name
 
 
 def _user() -> str:
@@ -207,6 +218,16 @@ class ExportDialog(QDialog):
         kind.addWidget(self.errors_label)
         kind.addWidget(self.draft_radio)
 
+        # Only offered when there is something to review; a final export never has comments.
+        self.review_copy_check = QCheckBox("Review copy with co&mments")
+        self.review_copy_check.setAccessibleName("Review copy with comments")
+        has_comments = bool(unresolved(draft))
+        tip = REVIEW_COPY_TIP if has_comments else NO_COMMENTS_TIP
+        self.review_copy_check.setEnabled(has_comments)
+        self.review_copy_check.setToolTip(tip)
+        self.review_copy_check.setAccessibleDescription(tip)
+        self.review_copy_check.toggled.connect(self._on_review_copy_toggled)
+
         self.protect_check = QCheckBox("&Protect with a password (recommended)")
         self.protect_check.setChecked(True)
         self.protect_check.toggled.connect(self._update_password_feedback)
@@ -245,6 +266,7 @@ class ExportDialog(QDialog):
         form.addRow("Template:", template)
         form.addRow("&Version:", self.version_edit)
         form.addRow("Export as:", kind)
+        form.addRow("", self.review_copy_check)
         form.addRow("", self.protect_check)
         form.addRow("Pass&word:", self.password_edit)
         form.addRow("&Repeat:", self.repeat_edit)
@@ -374,8 +396,18 @@ class ExportDialog(QDialog):
     def _on_version_edited(self, version: str) -> None:
         if self._location_is_suggested:
             folder = Path(self.location_edit.text()).parent
-            name = suggested_file_name(self.session.draft, version)
+            review_copy = self.review_copy_check.isChecked()
+            name = suggested_file_name(self.session.draft, version, review_copy)
             self.location_edit.setText(str(folder / name))
+
+    def _on_review_copy_toggled(self, review_copy: bool) -> None:
+        """The file name follows, even one the author chose: a review copy must say so."""
+        if self._location_is_suggested:
+            self._on_version_edited(self.version_edit.text())
+            return
+        path = Path(self.location_edit.text())
+        name = review_copy_name(path.name) if review_copy else without_review_copy_name(path.name)
+        self.location_edit.setText(str(path.with_name(name)))
 
     def _on_location_edited(self, _text: str) -> None:
         self._location_is_suggested = False
@@ -451,6 +483,7 @@ class ExportDialog(QDialog):
             version=version,
             password=password,
             accepted_leaks=accepted_keys(self.session.draft),
+            review_copy=self.review_copy_check.isEnabled() and self.review_copy_check.isChecked(),
         )
         return path, options
 
@@ -561,7 +594,11 @@ class ExportDialog(QDialog):
         self.outcome = result
         self.leaks = ()
         self._record_export(result, options)
-        self.done_label.setText(f"Saved as {result.path}")
+        saved = f"Saved as {result.path}"
+        if options.review_copy:
+            comments = _plural(result.review_comments, "comment")
+            saved += f"\nA review copy with {comments}: not for the Chair."
+        self.done_label.setText(saved)
         lines = [*result.warnings]
         lines += [f"In the DRAFT copy: {describe_leak(leak)}" for leak in result.leaks]
         self.warnings_label.setText("\n".join(f"• {line}" for line in lines))
@@ -581,6 +618,8 @@ class ExportDialog(QDialog):
 
     def _record_export(self, result: ExportResult, options: ExportOptions) -> None:
         kind = "draft copy" if options.draft_copy else "final"
+        if options.review_copy:
+            kind += f", review copy with {_plural(result.review_comments, 'comment')}"
         protected = "password-protected" if options.password else "not password-protected"
         detail = f"{result.path.name}, {kind}, {protected}"
         self._record(AuditEvent(now(), "exported", actor=_user(), detail=detail))
@@ -650,14 +689,7 @@ class ExportDialog(QDialog):
         actor = _user()
         for key in dict.fromkeys(accepted_key(leak) for leak in ticked):
             self._record(acceptance(key, reason, actor=actor))
-        options = ExportOptions(
-            draft_copy=self._leak_options.draft_copy,
-            version=self._leak_options.version,
-            template=self._leak_options.template,
-            export_date=self._leak_options.export_date,
-            password=self._leak_options.password,
-            accepted_leaks=accepted_keys(self.session.draft),
-        )
+        options = replace(self._leak_options, accepted_leaks=accepted_keys(self.session.draft))
         self.reason_edit.clear()
         self._run(self._leak_path, options)
 

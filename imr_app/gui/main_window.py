@@ -25,9 +25,7 @@ from PySide6.QtWidgets import (
 from imr_app.context import AppContext
 from imr_app.gui.comments_panel import CommentsPanel, settings_actor
 from imr_app.gui.editor import DraftEditor
-from imr_app.gui.find_dialog import FindDialog
 from imr_app.gui.idle import IdleWatcher
-from imr_app.gui.new_draft_wizard import NewDraftWizard
 from imr_app.gui.problems import ProblemsPanel
 from imr_app.gui.review_actions import ReviewActions
 from imr_app.gui.spelling import SpellingService
@@ -35,6 +33,7 @@ from imr_app.gui.start_screen import StartScreen
 from imr_app.settings import SettingsStore
 
 if TYPE_CHECKING:
+    from imr_app.gui.find_dialog import FindDialog
     from imr_app.services.session import DraftSession
     from imr_app.storage.document import ImrDocument
 
@@ -174,6 +173,12 @@ class MainWindow(QMainWindow):
         review.addAction(self.check_action)
         self.comments_action = self._action("&Comments", self.show_comments, "Ctrl+Shift+M")
         review.addAction(self.comments_action)
+        review.addAction(self.comments.selection_action)  # enabled by the panel with a draft
+        review.addAction(self.comments.section_action)
+        self.history_action = self._action("&History…", self.show_history, "Ctrl+H")
+        review.addAction(self.history_action)
+        self.audit_action = self._action("&Audit log…", self.show_audit_log)
+        review.addAction(self.audit_action)
         review.addSeparator()
         self.review_actions = ReviewActions(self)
         for action in self.review_actions.actions():
@@ -198,6 +203,8 @@ class MainWindow(QMainWindow):
             self.check_action,
             self.find_action,
             self.comments_action,
+            self.history_action,
+            self.audit_action,
         ):
             action.setEnabled(open_)
         self.review_actions.update()
@@ -206,6 +213,8 @@ class MainWindow(QMainWindow):
     def new_draft(self) -> None:
         if not self.close_draft():
             return
+        from imr_app.gui.new_draft_wizard import NewDraftWizard
+
         request = NewDraftWizard.ask(self, self.context)
         if request is None:
             return
@@ -218,6 +227,7 @@ class MainWindow(QMainWindow):
                 request.draft,
                 self.context.keystore,
                 remember=request.remember,
+                user=self.settings.user_name,
             )
         except OSError as exc:
             QMessageBox.warning(self, APP_TITLE, f"The draft could not be created: {exc}")
@@ -288,6 +298,8 @@ class MainWindow(QMainWindow):
                 return False
         with contextlib.suppress(Exception):
             self.store.remember_recent(self.session.path, self.session.draft)
+        with contextlib.suppress(Exception):  # the copy seen last, to check the next one opened
+            self.store.remember_copy(self.session.path, self.session.document.lineage())
         self.session.close(save=False)  # saved above, or the user chose to discard
         self._drop_editor()
         self._refresh_start()
@@ -320,6 +332,11 @@ class MainWindow(QMainWindow):
                 self.spelling.ignore(word)
 
     def _on_chronology_loaded(self) -> None:
+        error = self.session.load_error if self.session is not None else None
+        if error is not None:  # a damaged file: close it (saving only what was typed) and say why
+            self.close_draft()
+            QMessageBox.warning(self, APP_TITLE, str(error))
+            return
         if self.editor is not None:
             self.editor.refresh_statuses()
             self.editor.apply_workflow()  # the sign-off check needed the whole chronology
@@ -383,6 +400,32 @@ class MainWindow(QMainWindow):
         self.comments_dock.raise_()
         self.comments.list.setFocus()
 
+    def show_history(self) -> None:
+        """The revisions and what changed; one window per open draft, closed with it."""
+        if self.editor is None:
+            return
+        from imr_app.gui.history_dialog import HistoryDialog
+
+        dialog = self.findChild(HistoryDialog)
+        if dialog is None or dialog.editor is not self.editor:
+            dialog = HistoryDialog(self.editor, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        else:
+            dialog.reload()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.focus_start()
+
+    def show_audit_log(self) -> None:
+        """The audit trail, read only in every state; the idle lock closes it with the draft."""
+        if self.session is None:
+            return
+        from imr_app.gui.audit_dialog import AuditLogDialog
+
+        actor = settings_actor(self.settings.user_name, self.settings.user_role)
+        AuditLogDialog.ask(self, self.session, actor, close_on=self.idle.idle)
+
     def export_to_word(self) -> None:
         """Save first, so the file and its audit trail match what is exported."""
         if self.session is None or self.editor is None:
@@ -405,6 +448,8 @@ class MainWindow(QMainWindow):
         if self.editor is None:
             return
         if self._find is None or self._find.editor is not self.editor:
+            from imr_app.gui.find_dialog import FindDialog
+
             self._find = FindDialog(self.editor, self)
         self._find.show()
         self._find.raise_()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from imr_app.context import AppContext
+from imr_app.settings import SettingsStore
 from imr_app.storage.document import ImrDocument, OpenResult, OpenStatus
 from imr_app.storage.locking import LockInfo
 
@@ -211,6 +212,7 @@ class UnlockDialog(QDialog):
                 passphrase=passphrase,
                 take_over=self._take_over,
                 remember=self.remember_check.isChecked(),
+                check_large_tables=False,  # the session checks them as it loads them
             )
         finally:
             QGuiApplication.restoreOverrideCursor()
@@ -226,12 +228,27 @@ class UnlockDialog(QDialog):
 def open_draft(
     parent: QWidget | None, path: Path, context: AppContext
 ) -> tuple[ImrDocument, list[str]] | None:
-    """Open with the key remembered here if it works, else ask; the document and its warnings."""
-    result = ImrDocument.open(path, context.keystore)
+    """Open with the key remembered here if it works, else ask; the document and its warnings.
+
+    Before the editor shows, the copy is checked against the one last opened here: an older
+    copy, or one changed apart from it, is explained and the author chooses which to open.
+    """
+    from imr_app.gui.diverged_dialog import CopyChoice, check_copy
+
+    result = ImrDocument.open(path, context.keystore, check_large_tables=False)
     if not result.ok:
         opened = UnlockDialog.ask(parent, path, context, result)
         if opened is None:
             return None
         result = opened
-    assert result.document is not None  # an OPENED result always carries its document
-    return result.document, result.warnings
+    document = result.document
+    assert document is not None  # an OPENED result always carries its document
+    store = SettingsStore(context.paths.config_dir)
+    document.set_user(store.load().user_name)  # the name its writing session records
+    outcome = check_copy(parent, document, store)
+    if outcome.choice is CopyChoice.OPEN_THIS:
+        return document, [*result.warnings, *outcome.notes]
+    document.close()  # nothing was written to it
+    if outcome.choice is CopyChoice.OPEN_OTHER and outcome.other_path is not None:
+        return open_draft(parent, outcome.other_path, context)
+    return None

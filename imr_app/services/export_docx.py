@@ -97,6 +97,7 @@ TABLE_STYLE = "IMR Table"
 TABLE_STYLE_FALLBACK = "Table Grid"
 
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+REVIEW_COPY_BANNER = "REVIEW COPY — contains reviewers' comments — not for the Chair"
 ROWS_PER_PROGRESS_STEP = 500
 
 REVIEW_TYPE_LABELS: dict[ReviewType, str] = {
@@ -155,6 +156,7 @@ CHRONOLOGY_COLUMNS = (
 EQUALITY_COLUMNS = (("Characteristic", 0.24), ("Consideration", 0.19), ("Analysis", 0.57))
 
 _W_T = qn("w:t")
+_W_P, _W_TR, _W_TC = qn("w:p"), qn("w:tr"), qn("w:tc")
 _W_TCPR = qn("w:tcPr")
 _UNCLEAN = re.compile("[\x00-\x1f\ufffe\uffff]")  # text clean_text may change
 _CONTINUE = object()  # a table cell merged with the one above it (w:vMerge)
@@ -229,6 +231,8 @@ class ExportOptions:
     password: str | None = field(default=None, repr=False)
     # Leak-scan hits the author accepted (``leak_scan.accepted_key``), from the audit trail.
     accepted_leaks: frozenset[str] = frozenset()
+    # The unresolved comment threads as Word comments, for the author and the lead only.
+    review_copy: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,7 @@ class ExportResult:
     path: Path
     warnings: tuple[str, ...] = ()
     leaks: tuple[Leak, ...] = ()  # unaccepted hits, only ever in a copy marked DRAFT
+    review_comments: int = 0  # Word comments in a review copy
 
 
 class LeaksFound(ImrError):
@@ -276,7 +281,17 @@ def export(
         check_password(options.password)  # before the work, not after it
     options, notes = _with_recorded_template(draft, options)
     builder = DocxBuilder(progress, cancelled)
-    document = builder.build(prepare(draft), options)
+    prepared = prepare(draft)
+    document = builder.build(prepared, options)
+    review_comments = 0
+    if options.review_copy:
+        # Imported here: review_copy reads answers with this module's Markdown functions.
+        from imr_app.services.review_copy import add_review_comments
+
+        builder.report(94, "Adding the reviewers' comments")
+        review_comments = add_review_comments(document, builder.landmarks, draft, prepared)
+        if not review_comments:
+            notes.append("The IMR has no unresolved comments, so the review copy has none.")
     builder.report(93, "Saving the document")
     plain = io.BytesIO()
     document.save(plain)
@@ -311,7 +326,7 @@ def export(
         temp.unlink(missing_ok=True)
         raise
     builder.report(100, "Exported")
-    return ExportResult(out_path, (*notes, *builder.warnings), tuple(leaks))
+    return ExportResult(out_path, (*notes, *builder.warnings), tuple(leaks), review_comments)
 
 
 def _with_recorded_template(
@@ -368,10 +383,16 @@ def suggested_email_subject(draft: ImrDraft, version: str, *, draft_copy: bool =
 
 
 class DocxBuilder:
-    """Builds the IMR as a python-docx ``Document``; ``warnings`` says what fell back."""
+    """Builds the IMR as a python-docx ``Document``; ``warnings`` says what fell back.
+
+    ``landmarks`` says where each thing a reviewer can comment on was written: the ``w:p``
+    elements by the comment anchor's ``kind:ref`` (``answer:iv``, ``chronology:<id>``), so a
+    review copy can put each comment on the right text without searching the document.
+    """
 
     def __init__(self, progress: Progress | None = None, cancelled: Cancelled | None = None):
         self.warnings: list[str] = []
+        self.landmarks: dict[str, list[Any]] = {}
         self._progress = progress
         self._cancelled = cancelled
         self._percent = 0
@@ -393,6 +414,7 @@ class DocxBuilder:
     # -- the document --
     def build(self, draft: ImrDraft, options: ExportOptions) -> DocxDocument:
         self.warnings = []
+        self.landmarks = {}
         self._percent = 0
         self._step(0, "Opening the template")
         self._doc = open_template(options.template)
@@ -492,10 +514,18 @@ class DocxBuilder:
             paragraph.add_run(clean_text(text))
         return paragraph
 
-    def _heading(self, text: str, level: int = 1) -> Paragraph:
+    def _heading(self, text: str, level: int = 1, section: SectionId | None = None) -> Paragraph:
         text = " ".join(clean_text(text).split())
         self._toc_entries.append((level, text))
-        return self._paragraph(text, HEADINGS[level - 1])
+        paragraph = self._paragraph(text, HEADINGS[level - 1])
+        if section is not None:
+            self._mark(f"section:{section.value}", [paragraph])
+        return paragraph
+
+    def _mark(self, key: str, paragraphs: Sequence[Paragraph]) -> None:
+        """Remember where the target of a comment anchor ``key`` was written."""
+        if paragraphs:
+            self.landmarks[key] = [p._p for p in paragraphs]
 
     def _labelled(self, label: str, value: str, style: str = NORMAL) -> Paragraph:
         """A "Label: value" line, the label in bold."""
@@ -511,15 +541,15 @@ class DocxBuilder:
         style: str = NORMAL,
         first: Paragraph | None = None,
         lead: str = "",
-    ) -> None:
+    ) -> list[Paragraph]:
         """Answers' Markdown subset: paragraphs, bold, italic and bullet lists.
 
         ``first`` is an existing empty paragraph to write the first block into (a table
-        cell's); ``lead`` is a bold label that starts the first paragraph.
+        cell's); ``lead`` is a bold label that starts the first paragraph. Returns the
+        paragraphs written, one a block.
         """
-        # Word's own line breaks from a paste stay line breaks, not Markdown's soft wraps.
-        text = text.replace("\x0b", "  \n").replace("\x0c", "  \n")
-        for block in markdown_blocks(clean_text(text)):
+        written: list[Paragraph] = []
+        for block, spans in markdown_paragraphs(text):
             if block.level is None:
                 paragraph_style = style
                 marker = ""
@@ -542,15 +572,18 @@ class DocxBuilder:
                 lead = ""
             if marker:
                 paragraph.add_run(marker)
-            for span in inline_spans(block.text):
+            for span in spans:
                 run = paragraph.add_run(span.text)
                 if span.bold:
                     run.bold = True
                 if span.italic:
                     run.italic = True
+            written.append(paragraph)
         if lead:  # no text at all: the label still shows
             paragraph = first or self._paragraph(style=style, container=container)
             paragraph.add_run(clean_text(lead)).bold = True
+            written.append(paragraph)
+        return written
 
     def _prose_or(self, text: str, missing: str) -> None:
         if text.strip():
@@ -581,6 +614,11 @@ class DocxBuilder:
         self._apply(top, PROTECTIVE_MARKING)
         top.add_run(marking)
         header._element.insert(0, top._p)  # above any letterhead the template has
+        if options.review_copy:  # on every page, so a printed page is never mistaken
+            banner = header.add_paragraph()
+            self._apply(banner, PROTECTIVE_MARKING)
+            banner.add_run(REVIEW_COPY_BANNER)
+            top._p.addnext(banner._p)
 
         footer = section.footer
         footer.is_linked_to_previous = False
@@ -628,6 +666,13 @@ class DocxBuilder:
         for label, value in details:
             if value.strip():
                 self._labelled(label, value, COVER_DETAIL)
+        if options.review_copy:
+            self._paragraph(REVIEW_COPY_BANNER, DRAFT_BANNER)
+            self._paragraph(
+                "This copy carries the reviewers' comments for the author and the safeguarding "
+                "lead. Do not send it to the Independent Chair: export the IMR again without "
+                "comments."
+            )
         if self._is_draft:
             self._paragraph("DRAFT", DRAFT_BANNER)
             self._paragraph(
@@ -675,7 +720,7 @@ class DocxBuilder:
     def _review(self) -> None:
         draft = self._draft
         review = draft.review
-        self._heading("Review and scope")
+        self._heading("Review and scope", section=SectionId.REVIEW)
         if self._not_applicable(SectionId.REVIEW):
             return
         self._labelled("Review", review.name or "Not named")
@@ -692,7 +737,7 @@ class DocxBuilder:
         if review.date_of_death is not None:
             self._labelled("Date of death", format_uk(review.date_of_death))
         if draft.subjects:
-            self._heading("Subjects of the review", 2)
+            self._heading("Subjects of the review", 2, SectionId.SUBJECTS)
             self._paragraph("Everyone is named by the pseudonym agreed with the review panel.")
             for subject in draft.subjects:
                 name = subject.pseudonym.strip() or "(no pseudonym)"
@@ -700,7 +745,7 @@ class DocxBuilder:
 
     def _author(self) -> None:
         author = self._draft.author
-        self._heading("Author and independence declaration")
+        self._heading("Author and independence declaration", section=SectionId.AUTHOR)
         if self._not_applicable(SectionId.AUTHOR):
             return
         if author.name.strip():
@@ -713,7 +758,7 @@ class DocxBuilder:
 
     def _agency_context(self) -> None:
         context = self._draft.agency.context
-        self._heading("Agency context")
+        self._heading("Agency context", section=SectionId.AGENCY_CONTEXT)
         if self._not_applicable(SectionId.AGENCY_CONTEXT):
             return
         written = [(label, getattr(context, name)) for name, label in AGENCY_CONTEXT_LABELS.items()]
@@ -726,7 +771,7 @@ class DocxBuilder:
 
     def _sources(self) -> None:
         sources = self._draft.sources
-        self._heading("Sources and methodology")
+        self._heading("Sources and methodology", section=SectionId.SOURCES)
         if self._not_applicable(SectionId.SOURCES):
             return
         self._heading("Records reviewed", 2)
@@ -744,7 +789,7 @@ class DocxBuilder:
     def _terms_of_reference(self) -> None:
         draft = self._draft
         questions = draft.question_set
-        self._heading("Terms of reference")
+        self._heading("Terms of reference", section=SectionId.TERMS_OF_REFERENCE)
         if self._not_applicable(SectionId.TERMS_OF_REFERENCE):
             return
         answers = {a.question_number: a for a in draft.answers}
@@ -759,20 +804,21 @@ class DocxBuilder:
             self._paragraph(question_text(question, draft.subjects), QUESTION)
             answer = answers.get(question.number)
             if answer is not None and answer.status is AnswerStatus.NOT_APPLICABLE:
-                self._paragraph(not_applicable(answer.not_applicable_reason))
+                written = [self._paragraph(not_applicable(answer.not_applicable_reason))]
             elif answer is None or not answer.text.strip():
-                self._paragraph("Not yet answered.")
+                written = [self._paragraph("Not yet answered.")]
             else:
-                self._markdown(answer.text)
+                written = self._markdown(answer.text)
+            self._mark(f"answer:{question.number}", written)
 
     def _analysis(self) -> None:
-        self._heading("Analysis")
+        self._heading("Analysis", section=SectionId.ANALYSIS)
         if not self._not_applicable(SectionId.ANALYSIS):
             self._prose_or(self._draft.analysis, "Not yet written.")
 
     def _equality(self) -> None:
         draft = self._draft
-        self._heading("Equality and diversity")
+        self._heading("Equality and diversity", section=SectionId.EQUALITY)
         if self._not_applicable(SectionId.EQUALITY):
             return
         entries = {e.subject_id: e for e in draft.equality.subjects}
@@ -791,6 +837,7 @@ class DocxBuilder:
                 item = items.get(characteristic) or EqualityItem(characteristic)
                 cells = table.add_row().cells
                 self._cell_text(cells[0], CHARACTERISTIC_LABELS[characteristic])
+                self._mark(f"equality:{subject.id}:{characteristic.value}", cells[0].paragraphs)
                 self._cell_text(cells[1], CONSIDERATION_LABELS[item.consideration])
                 if item.analysis.strip():
                     self._markdown(item.analysis, cells[2], TABLE_TEXT, cells[2].paragraphs[0])
@@ -832,7 +879,7 @@ class DocxBuilder:
         return labels
 
     def _practice(self) -> None:
-        self._heading("Good and poor practice")
+        self._heading("Good and poor practice", section=SectionId.PRACTICE)
         if self._not_applicable(SectionId.PRACTICE):
             return
         labels = self._finding_labels()
@@ -853,7 +900,7 @@ class DocxBuilder:
                 self._markdown(text, lead=f"{labels[finding.id]}.")
 
     def _lessons(self) -> None:
-        self._heading("Lessons")
+        self._heading("Lessons", section=SectionId.LESSONS)
         if self._not_applicable(SectionId.LESSONS):
             return
         if not self._draft.lessons:
@@ -863,7 +910,7 @@ class DocxBuilder:
             self._markdown(lesson.text, lead=f"{labels[lesson.id]}.")
 
     def _recommendations(self) -> None:
-        self._heading("Recommendations")
+        self._heading("Recommendations", section=SectionId.RECOMMENDATIONS)
         if self._not_applicable(SectionId.RECOMMENDATIONS):
             return
         if not self._draft.recommendations:
@@ -872,7 +919,7 @@ class DocxBuilder:
         labels = self._finding_labels()
         for n, rec in enumerate(self._draft.recommendations, start=1):
             self._heading(f"Recommendation {n}", 2)
-            self._markdown(rec.text or "No text yet.")
+            self._mark(f"recommendation:{rec.id}", self._markdown(rec.text or "No text yet."))
             self._labelled("Scope", SCOPE_LABELS[rec.scope])
             cited = [labels[c] for c in rec.cites if c in labels]
             if cited:
@@ -910,7 +957,7 @@ class DocxBuilder:
     def _chronology(self) -> None:
         draft = self._draft
         self._new_section(landscape=True)
-        self._heading("Chronology")
+        self._heading("Chronology", section=SectionId.CHRONOLOGY)
         if self._not_applicable(SectionId.CHRONOLOGY):
             self._new_section(landscape=False)
             return
@@ -948,12 +995,17 @@ class DocxBuilder:
                         entry.outcome,
                     ]
 
-            self._fast_table(CHRONOLOGY_COLUMNS, rows())
+            table = self._fast_table(CHRONOLOGY_COLUMNS, rows())
+            # A chronology comment goes on the date, the first cell of the entry's row.
+            rows_written = table.iterfind(_W_TR)
+            next(rows_written)  # the header row
+            for entry, tr in zip(entries, rows_written, strict=True):
+                self.landmarks[f"chronology:{entry.id}"] = [tr.find(f"{_W_TC}/{_W_P}")]
         self._new_section(landscape=False)
 
     def _sign_off(self) -> None:
         sign_off = self._draft.workflow.sign_off
-        self._heading("Sign-off")
+        self._heading("Sign-off", section=SectionId.SIGN_OFF)
         if sign_off is None:
             self._paragraph("Not yet signed off.")
             return
@@ -975,7 +1027,9 @@ class DocxBuilder:
         props.subject = "Individual Management Review"
         for name in ("keywords", "comments", "category", "identifier", "language"):
             setattr(props, name, "")
-        props.content_status = "Draft" if self._is_draft else "Final"
+        props.content_status = (
+            "Review copy" if options.review_copy else "Draft" if self._is_draft else "Final"
+        )
         props.version = clean_text(options.version)
         props.revision = 1
         props.created = stamp
@@ -1027,7 +1081,7 @@ class DocxBuilder:
 
     def _fast_table(
         self, columns: Sequence[tuple[str, float]], rows: Iterable[Sequence[object]]
-    ) -> None:
+    ) -> Any:
         """A table of plain text built by copying one prototype row: fast for 10,000 rows.
 
         A cell given as ``_CONTINUE`` is merged with the cell above it.
@@ -1056,6 +1110,7 @@ class DocxBuilder:
                     t.text = text
             tbl.append(tr)
             previous = texts
+        return tbl
 
     def _rich_table(self, columns: Sequence[tuple[str, float]]) -> Table:
         """A table whose rows are added with python-docx, for cells with formatted text."""
@@ -1134,6 +1189,17 @@ _INLINE = re.compile(
     r"|(?<![\w\\])_(?=[^\s_])(?P<i2>.+?)(?<=\S)_(?!\w)",
     re.DOTALL,
 )
+
+
+def markdown_paragraphs(text: str) -> list[tuple[Block, list[Span]]]:
+    """An answer as the export writes it: each block with its runs of formatted text.
+
+    One function for the builder and the review copy, which must find a quote's words in
+    exactly the runs the builder wrote.
+    """
+    # Word's own line breaks from a paste stay line breaks, not Markdown's soft wraps.
+    text = text.replace("\x0b", "  \n").replace("\x0c", "  \n")
+    return [(block, inline_spans(block.text)) for block in markdown_blocks(clean_text(text))]
 
 
 def markdown_blocks(text: str) -> list[Block]:

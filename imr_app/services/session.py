@@ -16,9 +16,11 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from imr_app.core.errors import DamagedDraftError
 from imr_app.core.model import ChronologyEntry, ImrDraft
 from imr_app.storage.document import ImrDocument
-from imr_app.storage.repository import COLLECTIONS, PARTS, DraftRepository
+from imr_app.storage.repository import COLLECTIONS, LARGE_TABLES, PARTS, DraftRepository
+from imr_app.storage.sqlcipher_compat import DatabaseError, load_sqlite_utils
 
 ANSWER_PREFIX = "answer:"
 # One chronology entry written or removed: a whole 10,000-row table is never rewritten per edit.
@@ -62,6 +64,7 @@ class DraftSession:
         if not background_chronology:
             self.draft = document.load()
             self._chronology_ready.set()
+            load_sqlite_utils()
             return
         self.draft = document.load(with_chronology=False)
 
@@ -76,21 +79,34 @@ class DraftSession:
     def _load_chronology(self) -> None:
         try:
             repo = self.document.reader()
+            entries: list[ChronologyEntry] = []
             try:
-                entries: list[ChronologyEntry] = repo.load_chronology()
+                entries = repo.load_chronology()
+                # Opening left these to this thread: SQLite checks them without the GIL.
+                problem = repo.integrity_problem(LARGE_TABLES)
+            except DatabaseError as exc:  # a page that cannot be decrypted or parsed
+                problem = str(exc)
             finally:
-                repo.db.conn.close()
+                repo.conn.close()
+            if problem is not None:
+                raise DamagedDraftError(problem)
             self.draft.chronology = entries
         except BaseException as exc:  # surfaced by wait_for_chronology on the GUI thread
             self._chronology_error = exc
         finally:
             self._chronology_ready.set()
+        load_sqlite_utils()  # here, rather than making the first save wait for it
         if self._on_loaded is not None:
             self._on_loaded()
 
     @property
     def chronology_loaded(self) -> bool:
         return self._chronology_ready.is_set()
+
+    @property
+    def load_error(self) -> BaseException | None:
+        """Why the chronology could not be loaded (a damaged file, say), once loading ended."""
+        return self._chronology_error
 
     def wait_for_chronology(self) -> None:
         self.start_loading_chronology()
@@ -151,7 +167,7 @@ class DraftSession:
         try:
             repo = self.document.repo
             entry_ids = {p.removeprefix(ENTRY_PREFIX) for p in parts if p.startswith(ENTRY_PREFIX)}
-            with repo.db.atomic():
+            with repo.transaction():  # also records this opening's writing session, once
                 for part in parts:
                     if not part.startswith(ENTRY_PREFIX):
                         _saver(part, self.draft)(repo)

@@ -9,6 +9,7 @@ shared between threads).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import secrets
 from collections.abc import Sequence
@@ -16,15 +17,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imr_app.core.drafts import now
+from imr_app.core.lineage import Lineage
 from imr_app.core.model import AuditEvent, ImrDraft
 from imr_app.storage import schema
 from imr_app.storage.keys import SALT_BYTES, DraftKey, read_salt
 from imr_app.storage.keystore import KeyringUnavailable, KeyStore
 from imr_app.storage.locking import DraftLock, LockInfo, read_lock
-from imr_app.storage.repository import DraftRepository
-from imr_app.storage.sqlcipher_compat import DatabaseError, database, dbapi2
+from imr_app.storage.repository import LARGE_TABLES, DraftRepository, PendingSession
+from imr_app.storage.sqlcipher_compat import DatabaseError, dbapi2
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class OpenStatus(Enum):
@@ -105,16 +111,35 @@ def _configure(conn: dbapi2.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
 
 
+def _writing_session(lock: DraftLock, user: str, conn: dbapi2.Connection) -> PendingSession | None:
+    """The session this opening records with its first write: the user named in the app's
+    settings (else the login name) on this computer. None before the lineage table exists
+    (a file kept at an older schema version)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] < schema.LINEAGE_VERSION:
+        return None
+    return PendingSession(user.strip() or lock.info.user, lock.info.host)
+
+
 class ImrDocument:
     """An open, unlocked, locked-for-us draft file."""
 
-    def __init__(self, path: Path, conn: dbapi2.Connection, key: DraftKey, lock: DraftLock) -> None:
+    def __init__(
+        self,
+        path: Path,
+        conn: dbapi2.Connection,
+        key: DraftKey,
+        lock: DraftLock,
+        pending_session: PendingSession | None = None,
+    ) -> None:
         self.path = path
         self.conn = conn
         self.key = key
         self._lock = lock
-        self.db = database(conn)
-        self.repo = DraftRepository(self.db)
+        self.repo = DraftRepository(conn, pending_session)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.repo.db
 
     # ---- creating -------------------------------------------------------------
     @classmethod
@@ -126,10 +151,13 @@ class ImrDocument:
         keystore: KeyStore | None = None,
         remember: bool = True,
         migrations: Sequence[schema.Migration] = schema.MIGRATIONS,
+        user: str = "",
     ) -> tuple[ImrDocument, list[str]]:
         """Create a new encrypted draft file; never overwrites an existing file.
 
-        Returns the document and warnings (the key could not be remembered, say).
+        Returns the document and warnings (the key could not be remembered, say). The
+        creation is the first writing session of the draft's lineage, as ``user`` (the
+        name in the app's settings; the login name when empty).
         """
         path = Path(path)
         if path.exists():
@@ -143,9 +171,10 @@ class ImrDocument:
             conn = _connect(tmp, key)
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
             _configure(conn)
-            db = database(conn)
-            schema.apply_migrations(db, migrations)
-            DraftRepository(db).write_all(draft)
+            repo = DraftRepository(conn)
+            schema.apply_migrations(repo.db, migrations)
+            repo.pending_session = _writing_session(lock, user, conn)  # now its table exists
+            repo.write_all(draft)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()
             _remove_sidecars(tmp)
@@ -160,7 +189,7 @@ class ImrDocument:
             raise
         conn = _connect(path, key.key)
         _configure(conn)
-        document = cls(path, conn, key, lock)
+        document = cls(path, conn, key, lock)  # its writes belong to the creating session
         warnings = document.remember_key(keystore) if (remember and keystore) else []
         return document, warnings
 
@@ -174,8 +203,15 @@ class ImrDocument:
         take_over: bool = False,
         remember: bool = True,
         migrations: Sequence[schema.Migration] = schema.MIGRATIONS,
+        check_large_tables: bool = True,
     ) -> OpenResult:
-        """Open a draft: the remembered key first, else ``passphrase``; a result, never a raise."""
+        """Open a draft: the remembered key first, else ``passphrase``; a result, never a raise.
+
+        Every table passes SQLite's ``quick_check`` first. With ``check_large_tables`` off, the
+        chronology and revisions are left to the caller, which reads them on a thread anyway
+        (``DraftRepository.integrity_problem(LARGE_TABLES)``): that check is most of the time
+        it takes to open a large draft.
+        """
         path = Path(path)
         problem = _precheck(path)
         if problem is not None:
@@ -201,7 +237,9 @@ class ImrDocument:
 
         conn = _connect(path, key.key)
         try:
-            result = _check_unlocked(conn, passphrase is not None, migrations, path, key)
+            result = _check_unlocked(
+                conn, passphrase is not None, migrations, path, key, check_large_tables
+            )
         except DatabaseError as exc:
             conn.close()
             return OpenResult(OpenStatus.CORRUPT, detail=str(exc))
@@ -214,7 +252,7 @@ class ImrDocument:
         if other is not None:  # someone took it between our check and now
             conn.close()
             return OpenResult(OpenStatus.LOCKED, holder=other)
-        document = cls(path, conn, key, lock)
+        document = cls(path, conn, key, lock, _writing_session(lock, "", conn))
         if passphrase is not None and remember and keystore is not None:
             warnings += document.remember_key(keystore)
         return OpenResult(OpenStatus.OPENED, document=document, warnings=warnings)
@@ -246,8 +284,7 @@ class ImrDocument:
         _remove_sidecars(self.path)
         self.conn = _connect(self.path, new_key.key)
         _configure(self.conn)
-        self.db = database(self.conn)
-        self.repo = DraftRepository(self.db)
+        self.repo = DraftRepository(self.conn, self.repo.pending_session)
         self.key = new_key
         self.repo.add_audit(AuditEvent(now(), "passphrase changed"))
         if keystore is not None:
@@ -268,13 +305,24 @@ class ImrDocument:
     def load(self, with_chronology: bool = True) -> ImrDraft:
         return self.repo.load(with_chronology)
 
+    def set_user(self, name: str) -> None:
+        """Name who is writing (the app's settings) before the first write records it;
+        an empty name keeps the login name."""
+        pending = self.repo.pending_session
+        if pending is not None and name.strip():
+            self.repo.pending_session = dataclasses.replace(pending, user=name.strip())
+
+    def lineage(self) -> Lineage:
+        """Which copy of the draft this is: see ``core/lineage.py``."""
+        return self.repo.lineage()
+
     def reader(self) -> DraftRepository:
         """A repository on a second connection, for reading on another thread.
 
         SQLite connections are not shared between threads; WAL lets this one read
-        while the GUI thread's connection writes. Close ``reader().db.conn`` after use.
+        while the GUI thread's connection writes. Close ``reader().conn`` after use.
         """
-        return DraftRepository(database(_connect(self.path, self.key.key)))
+        return DraftRepository(_connect(self.path, self.key.key))
 
     def backup(self, destination: Path) -> Path:
         """An encrypted copy with the same key (the SQLite backup API refuses encrypted files)."""
@@ -317,6 +365,7 @@ def _check_unlocked(
     migrations: Sequence[schema.Migration],
     path: Path,
     key: DraftKey,
+    check_large_tables: bool = True,
 ) -> OpenResult | None:
     """None when the connection is a healthy, current IMR draft; else why not."""
     try:
@@ -334,20 +383,25 @@ def _check_unlocked(
     latest = migrations[-1].version if migrations else 0
     if version > latest:
         return OpenResult(OpenStatus.NEWER_VERSION, detail=f"file version {version}")
-    problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    if problems != ["ok"]:
-        return OpenResult(OpenStatus.CORRUPT, detail=problems[0])
+    pending = any(m.version > version for m in migrations)
+    checked = DraftRepository(conn)
+    tables = None  # the whole file, before a migration or when asked
+    if not (check_large_tables or pending):
+        tables = [t for t in checked.table_names() if t not in LARGE_TABLES]
+    problem = checked.integrity_problem(tables)
+    if problem is not None:
+        return OpenResult(OpenStatus.CORRUPT, detail=problem)
     _configure(conn)
-    db = database(conn)
-    if schema.pending(db, migrations):
+    if pending:
+        repo = DraftRepository(conn)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}")
         try:
             _export_copy(conn, backup, key)
-            schema.apply_migrations(db, migrations)
+            schema.apply_migrations(repo.db, migrations)
         except Exception as exc:
             return OpenResult(OpenStatus.MIGRATION_FAILED, detail=f"{exc}; backup: {backup.name}")
-        DraftRepository(db).add_audit(
+        repo.add_audit(
             AuditEvent(now(), "schema migrated", detail=f"from {version}; backup {backup.name}")
         )
     return None
@@ -371,7 +425,7 @@ def _verify_copy(path: Path, key: DraftKey, expected: dict[str, int]) -> None:
     try:
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise DatabaseError("the re-keyed copy failed its integrity check")
-        counts = DraftRepository(database(conn)).counts()
+        counts = DraftRepository(conn).counts()
         if counts != expected:
             raise DatabaseError("the re-keyed copy does not hold the same content")
     finally:

@@ -1,25 +1,32 @@
 """Reads and writes the parts of an ``ImrDraft`` to the draft's tables.
 
-Each public write is one transaction (``db.atomic()``), so a crash leaves either
+Each public write is one transaction (``transaction()``), so a crash leaves either
 the old or the new content, never half of it. Rows are the codec's plain values
 with lists and nested records as JSON, so every model field is stored.
+
+The first write of a document's life also appends its writing session to the copy's
+lineage, in the same transaction, so two copies of a draft can be told apart
+(``core/lineage.py``); every later write pays one boolean check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import types
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from functools import cache, partial
-from typing import Any, TypeVar
+from functools import cache, cached_property, partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imr_app.core import codec
+from imr_app.core.drafts import now
 from imr_app.core.interchange import normalise_answers
+from imr_app.core.lineage import Lineage, RevisionMark, WritingSession
 from imr_app.core.model import (
     Agency,
     Answer,
@@ -41,9 +48,13 @@ from imr_app.core.model import (
     SubjectEquality,
     Workflow,
     WorkflowState,
+    new_id,
 )
 from imr_app.core.revisions import Revision, RevisionInfo
-from imr_app.storage.sqlcipher_compat import sqlite_utils
+from imr_app.storage.sqlcipher_compat import database, dbapi2
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 T = TypeVar("T")
 
@@ -143,16 +154,40 @@ def _unless_none(convert: Callable[[Any], Any], value: Any) -> Any:
     return None if value is None else convert(value)
 
 
-class DraftRepository:
-    """The draft's content in an open, unlocked database."""
+@dataclass(frozen=True)
+class PendingSession:
+    """The writing session a document records with its first write."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
+    user: str
+    computer: str
+    id: str = dataclasses.field(default_factory=new_id)
+
+
+# The tables that grow with the case: opening may leave their check to the reading thread.
+LARGE_TABLES = ("chronology", "revisions")
+
+
+class DraftRepository:
+    """The draft's content in an open, unlocked database.
+
+    ``pending_session`` is recorded by the first write (None for readers and migrations,
+    which add nothing to the copy's lineage).
+    """
+
+    def __init__(self, conn: dbapi2.Connection, pending_session: PendingSession | None = None):
+        self.conn = conn
+        self.pending_session = pending_session
+        self._depth = 0  # nesting of our own transactions
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils for writing, made on first use: reading needs only the connection."""
+        return database(self.conn)
 
     # ---- reading -------------------------------------------------------------
     def load(self, with_chronology: bool = True) -> ImrDraft:
         """The whole draft; without the chronology when it will be loaded separately."""
-        meta = {r["key"]: json.loads(r["value"]) for r in self.db["meta"].rows}
+        meta = {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM meta")}
         header = meta["question_set"]
         questions = self._rows("questions", Question)
         draft = ImrDraft(
@@ -177,7 +212,7 @@ class DraftRepository:
 
     def _rows(self, table: str, cls: type[T], order: str = "position") -> list[T]:
         decoder = _decoder(cls)
-        return [decoder.decode(r) for r in self.db.conn.execute(decoder.select(table, order))]
+        return [decoder.decode(r) for r in self.conn.execute(decoder.select(table, order))]
 
     def load_chronology(self) -> list[ChronologyEntry]:
         return self._rows("chronology", ChronologyEntry)
@@ -186,15 +221,60 @@ class DraftRepository:
         tables = ("subjects", "questions", "chronology", "recommendations", "comments")
         return {t: self.db[t].count for t in tables}
 
+    def table_names(self) -> list[str]:
+        rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return [r[0] for r in rows]
+
+    def integrity_problem(self, tables: Iterable[str] | None = None) -> str | None:
+        """The first problem SQLite's ``quick_check`` finds in the whole file, or in ``tables``."""
+        pragmas = (
+            ["PRAGMA quick_check"]
+            if tables is None
+            else [f"PRAGMA quick_check([{table}])" for table in tables]
+        )
+        for pragma in pragmas:
+            problems = [r[0] for r in self.conn.execute(pragma)]
+            if problems != ["ok"]:
+                return str(problems[0])
+        return None
+
     def part(self, name: str) -> Any:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [name]).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [name]).fetchone()
         return json.loads(row[0]) if row else None
 
     # ---- writing (each public method is one transaction) --------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction (a savepoint when nested); the first also records the session.
+
+        The session counts as recorded only once a transaction of ours commits it: inside
+        someone else's ``db.atomic()`` it is inserted (or ignored, if already there) each
+        time, because that outer transaction may still roll it back.
+        """
+        first = self._depth == 0
+        owned = first and not self.conn.in_transaction
+        self._depth += 1
+        try:
+            with self.db.atomic():
+                if first and self.pending_session is not None:
+                    self._record_session(self.pending_session)
+                yield
+        finally:
+            self._depth -= 1
+        if owned:
+            self.pending_session = None
+
+    def _record_session(self, session: PendingSession) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO writing_sessions(id, started_at, user, computer, revisions) "
+            "VALUES (?, ?, ?, ?, (SELECT count(*) FROM revisions))",
+            [session.id, now().isoformat(), session.user, session.computer],
+        )
+
     def write_all(self, draft: ImrDraft) -> None:
         """Replace the whole content with ``draft`` (new drafts and imports)."""
         normalise_answers(draft)
-        with self.db.atomic():
+        with self.transaction():
             for table in (
                 "meta",
                 "questions",
@@ -222,22 +302,22 @@ class DraftRepository:
         """Save one single-record part (review, author, analysis …) as a transaction."""
         if name not in PARTS and name not in TEXT_PARTS:
             raise KeyError(name)
-        with self.db.atomic():
+        with self.transaction():
             self._put_meta(name, codec.to_plain(value))
 
     def replace_rows(self, table: str, entities: Sequence[Any]) -> None:
         """Make ``table`` hold exactly ``entities``, in this order, as one transaction."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(f"DELETE FROM [{table}]")
             self._insert(table, entities)
 
     def save_equality(self, equality: Equality) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.replace_rows("equality", equality.subjects)
             self._put_meta("equality_statement", equality.statement)
 
     def save_answer(self, answer: Answer) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(
                 "UPDATE answers SET text = ?, status = ?, not_applicable_reason = ?, "
                 "chronology_refs = ? WHERE question_number = ?",
@@ -252,7 +332,7 @@ class DraftRepository:
 
     def save_rows(self, table: str, entities: Sequence[Any], start: int = 0) -> None:
         """Insert or replace entities, giving them positions from ``start``."""
-        with self.db.atomic():
+        with self.transaction():
             self.db[table].upsert_all(  # type: ignore[union-attr]
                 (to_row(e, start + i) for i, e in enumerate(entities)),
                 pk=self.db[table].pks[0],  # type: ignore[union-attr]
@@ -260,7 +340,7 @@ class DraftRepository:
 
     def save_at(self, table: str, placed: Iterable[tuple[int, Any]]) -> None:
         """Insert or replace (position, entity) pairs, keeping each entity's position."""
-        with self.db.atomic():
+        with self.transaction():
             self.db[table].upsert_all(  # type: ignore[union-attr]
                 (to_row(e, position) for position, e in placed),
                 pk=self.db[table].pks[0],  # type: ignore[union-attr]
@@ -268,18 +348,18 @@ class DraftRepository:
 
     def delete_rows(self, table: str, ids: Iterable[str]) -> None:
         pk = self.db[table].pks[0]  # type: ignore[union-attr]
-        with self.db.atomic():
+        with self.transaction():
             self.db.conn.executemany(f"DELETE FROM [{table}] WHERE [{pk}] = ?", [[i] for i in ids])
 
     def add_audit(self, event: AuditEvent) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db["audit"].insert(to_row(event))  # type: ignore[union-attr]
 
     # ---- revisions (snapshots kept at submission and sign-off) ---------------
     _REVISION_COLUMNS = "id, number, created_at, actor, role, reason, state, content_hash"
 
     def add_revision(self, revision: Revision) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(
                 f"INSERT INTO revisions({self._REVISION_COLUMNS}, snapshot) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -322,6 +402,21 @@ class DraftRepository:
         if row is None:
             raise KeyError(revision_id)
         return str(row[0])
+
+    # ---- lineage (which copy of a draft this is) ----------------------------
+    def lineage(self) -> Lineage:
+        """This copy's draft id, writing sessions and revisions, oldest first."""
+        sessions = [
+            WritingSession(sid, datetime.fromisoformat(at), user, computer, revisions)
+            for sid, at, user, computer, revisions in self.db.execute(
+                "SELECT id, started_at, user, computer, revisions FROM writing_sessions "
+                "ORDER BY seq"
+            ).fetchall()
+        ]
+        marks = [
+            RevisionMark(r.id, r.number, r.created_at, r.actor, r.state) for r in self.revisions()
+        ]
+        return Lineage(str(self.part("draft_id")), sessions, marks)
 
     def _put_meta(self, key: str, value: Any) -> None:
         self.db.execute(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from imr_app.storage.sqlcipher_compat import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # "IMRA": tells an IMR draft apart from any other SQLCipher database.
 APPLICATION_ID = 0x494D5241
@@ -143,9 +145,32 @@ def _v2_revisions(db: sqlite_utils.Database) -> None:
     db["revisions"].create_index(["number"], unique=True)  # type: ignore[union-attr]
 
 
+# Version 3: the copy's lineage, one row per opening of the file that wrote anything, so two
+# copies of a draft can be told apart (see ``core/lineage.py``). ``revisions`` is how many
+# revisions the file held at the session's first write.
+_V3_WRITING_SESSIONS: dict[str, type] = {
+    "seq": int,
+    "id": str,
+    "started_at": str,
+    "user": str,
+    "computer": str,
+    "revisions": int,
+}
+LINEAGE_VERSION = 3
+
+
+def _v3_writing_sessions(db: sqlite_utils.Database) -> None:
+    not_null = {c for c in _V3_WRITING_SESSIONS if c != "seq"}
+    db["writing_sessions"].create(  # type: ignore[union-attr]
+        _V3_WRITING_SESSIONS, pk="seq", not_null=not_null, strict=True
+    )
+    db["writing_sessions"].create_index(["id"], unique=True)  # type: ignore[union-attr]
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "revisions kept at submission and sign-off", _v2_revisions),
+    Migration(LINEAGE_VERSION, "writing sessions, to tell copies apart", _v3_writing_sessions),
 )
 CURRENT_VERSION = MIGRATIONS[-1].version
 

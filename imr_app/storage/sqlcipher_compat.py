@@ -10,6 +10,7 @@ Every other module gets sqlite-utils and the driver from here.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -19,14 +20,22 @@ if "sqlite_utils" in sys.modules and sys.modules.get("pysqlite3") is not sqlciph
 sys.modules["pysqlite3"] = sqlcipher3
 sys.modules["pysqlite3.dbapi2"] = dbapi2
 
-import sqlite_utils  # noqa: E402  (must follow the registration above)
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def database(conn: dbapi2.Connection) -> sqlite_utils.Database:
     """sqlite-utils over our connection, with its plugins off: a plugin is third-party code
     that would run on the decrypted draft, and finding plugins scans every installed
     package's metadata (about 100 ms on each open)."""
+    import sqlite_utils  # imported on first write: 50 ms that opening a draft does without
+
     return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def load_sqlite_utils() -> None:
+    """Import sqlite-utils now (on a worker thread), so the first save does not wait for it."""
+    import sqlite_utils  # noqa: F401
 
 
 DatabaseError = dbapi2.DatabaseError
@@ -39,5 +48,5 @@ __all__ = [
     "OperationalError",
     "database",
     "dbapi2",
-    "sqlite_utils",
+    "load_sqlite_utils",
 ]

@@ -12,18 +12,20 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from imr_app.core.model import SectionId, SectionState, SectionStatus
+from imr_app.core.comments import AnchorKind
+from imr_app.core.model import CommentAnchor, SectionId, SectionState, SectionStatus
 from imr_app.core.sections import STATUS_LABELS, TITLES
 from imr_app.gui.widgets.choice import ChoiceCombo
 from imr_app.gui.widgets.date_edit import UkDateEdit
@@ -35,12 +37,23 @@ if TYPE_CHECKING:
     from imr_app.services.session import DraftSession
 
 Changed = Callable[[str], None]
+# A widget with this property set stays usable while the pages are read only: the lead
+# comments while the IMR is submitted (see ``editor.set_inputs_read_only``).
+KEEP_ENABLED = "imr_keep_enabled"
+
+
+def keep_enabled(widget: QWidget) -> QWidget:
+    """Mark a review control (a "Comment on…" button) to stay enabled on read-only pages."""
+    widget.setProperty(KEEP_ENABLED, True)
+    return widget
 
 
 class SectionPage(QWidget):
     """A page of the editor. Subclasses build their widgets and bind them to the draft."""
 
     section: SectionId
+    # The reviewer asked to comment on this CommentAnchor; the editor passes it to the dock.
+    comment_requested = Signal(object)
 
     def __init__(self, session: DraftSession, changed: Changed, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,6 +88,31 @@ class SectionPage(QWidget):
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             _ensure_visible(widget)
+
+    # ---- review comments -----------------------------------------------------------
+    def section_anchor(self) -> CommentAnchor:
+        return CommentAnchor(AnchorKind.SECTION.value, self.section.value)
+
+    def comment_anchor(self) -> CommentAnchor:
+        """What a comment made now is about: the page's selected item, else its section."""
+        return self.section_anchor()
+
+    def comment_menu(self, item: tuple[str, CommentAnchor] | None = None) -> QMenu:
+        """A context menu offering a comment on ``item`` (label, anchor) or on the section."""
+        menu = QMenu(self)
+        for label, anchor in ([item] if item else []) + [
+            ("Comment on this section…", self.section_anchor())
+        ]:
+            action = menu.addAction(label)
+            action.triggered.connect(lambda _=False, a=anchor: self.comment_requested.emit(a))
+        return menu
+
+    def show_comment_menu(
+        self, widget: QWidget, pos: QPoint, item: tuple[str, CommentAnchor] | None
+    ) -> None:
+        menu = self.comment_menu(item)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(widget.mapToGlobal(pos))
 
     # ---- binding helpers ---------------------------------------------------------
     def bind_line(

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSignalBlocker,
     Qt,
     QTimer,
@@ -45,9 +46,10 @@ from PySide6.QtWidgets import (
 )
 
 from imr_app.core.chronology_dates import format_recorded, parse_recorded_date
+from imr_app.core.comments import AnchorKind
 from imr_app.core.dates import DateError, format_uk
 from imr_app.core.errors import ImrError
-from imr_app.core.model import ChronologyEntry, DateCertainty, SectionId
+from imr_app.core.model import ChronologyEntry, CommentAnchor, DateCertainty, SectionId
 from imr_app.core.sections import TITLES
 from imr_app.core.text import clean_text
 from imr_app.gui.chronology_model import (
@@ -71,7 +73,7 @@ from imr_app.gui.chronology_model import (
     ChronologyProxy,
     date_tooltip,
 )
-from imr_app.gui.pages.base import Changed, SectionPage, SectionStatusControl
+from imr_app.gui.pages.base import Changed, SectionPage, SectionStatusControl, keep_enabled
 from imr_app.gui.pages.row_editing import CellDelegate, DeleteHistory, snippet
 from imr_app.gui.problems import ProblemsPanel
 from imr_app.gui.widgets.choice import ChoiceCombo
@@ -284,7 +286,8 @@ class ChronologyPage(SectionPage):
         self.search.setPlaceholderText("Search dates, sources, people and notes")
         self.search.setAccessibleName("Search the chronology")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(190)
+        # Minimums well below the natural widths, so the row fits beside the Comments dock.
+        self.search.setMinimumWidth(100)
         self.subject_filter = QComboBox()
         self.subject_filter.setAccessibleName("Show entries about")
         self.subject_filter.setToolTip("Show only the entries about one subject")
@@ -302,8 +305,15 @@ class ChronologyPage(SectionPage):
         self.date_to = UkDateEdit()
         self.date_to.setAccessibleName("Show entries up to")
         for edit in (self.date_from, self.date_to):
+            edit.setMinimumWidth(86)  # a whole dd/mm/yyyy, however narrow the row
             edit.setMaximumWidth(100)
         self.clear_button = self._button("Clear filters", self.clear_filters, "Show every entry")
+        for combo, narrowest in (
+            (self.subject_filter, 80),
+            (self.flag_filter, 100),
+            (self.source_filter, 90),
+        ):
+            combo.setMinimumWidth(narrowest)
 
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_filter)
@@ -395,6 +405,8 @@ class ChronologyPage(SectionPage):
             header.resizeSection(n, column.width)
         header.setSortIndicator(DATE, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)  # by date: already done, so this costs nothing
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         for keys, slot in (
             (QKeySequence(Qt.Key.Key_Delete), self.delete),
             (QKeySequence.StandardKey.Paste, lambda: self.paste()),
@@ -415,7 +427,14 @@ class ChronologyPage(SectionPage):
         self.detail_title = QLabel()
         self.detail_title.setAccessibleName("Selected entry")
         self.detail_title.setStyleSheet("font-weight: 600;")
-        grid.addWidget(self.detail_title, 0, 0, 1, 4)
+        grid.addWidget(self.detail_title, 0, 0, 1, 3)
+        self.comment_button = self._button(
+            "Comment on entry…",
+            self._comment_on_current,
+            "Open the Comments panel to comment on the selected entry (or right-click it)",
+        )
+        self.comment_button.setAccessibleName("Comment on the selected entry")
+        grid.addWidget(keep_enabled(self.comment_button), 0, 3)
         self.detail_edits: dict[str, QPlainTextEdit] = {}
         for n, (attr, label) in enumerate(
             (("event", "&What happened"), ("action", "A&ction taken"), ("outcome", "O&utcome"))
@@ -518,6 +537,26 @@ class ChronologyPage(SectionPage):
             self.detail_edits[location.field].setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ---- review comments -------------------------------------------------------------------
+    def comment_anchor(self) -> CommentAnchor:
+        """The current entry, else the whole chronology."""
+        entry = self.current_entry()
+        return _entry_anchor(entry) if entry is not None else self.section_anchor()
+
+    def _comment_on_current(self) -> None:
+        self.comment_requested.emit(self.comment_anchor())
+
+    def _context_menu(self, pos: QPoint) -> None:
+        """Comment on the entry under the pointer (or the current one, from the keyboard)."""
+        index = self.view.indexAt(pos)
+        entry = (
+            self.model.entries[self.proxy.storage_row(index)]
+            if index.isValid()
+            else self.current_entry()
+        )
+        item = ("Comment on this entry…", _entry_anchor(entry)) if entry is not None else None
+        self.show_comment_menu(self.view.viewport(), pos, item)
 
     # ---- what the author does --------------------------------------------------------------
     def add_entry(self) -> None:
@@ -776,6 +815,7 @@ class ChronologyPage(SectionPage):
         try:
             for widget in self._detail_widgets:
                 widget.setEnabled(entry is not None)
+            self.comment_button.setEnabled(entry is not None)
             if entry is None:
                 self.detail_title.setText("No entry selected")
                 for edit in self.detail_edits.values():
@@ -823,6 +863,10 @@ class ChronologyPage(SectionPage):
     def _entry_removed(self, *_: object) -> None:
         if not self._current.isValid():
             self._show_detail()
+
+
+def _entry_anchor(entry: ChronologyEntry) -> CommentAnchor:
+    return CommentAnchor(AnchorKind.CHRONOLOGY.value, entry.id)
 
 
 def _is_header(cells: Sequence[str], mapping: dict[str, str]) -> bool:

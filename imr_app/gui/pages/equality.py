@@ -11,15 +11,17 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imr_app.core.comments import AnchorKind
 from imr_app.core.equality import (
     CHARACTERISTIC_LABELS,
     CONSIDERATION_LABELS,
@@ -39,6 +42,7 @@ from imr_app.core.equality import (
 )
 from imr_app.core.model import (
     Characteristic,
+    CommentAnchor,
     Consideration,
     EqualityItem,
     SectionId,
@@ -47,7 +51,7 @@ from imr_app.core.model import (
     SubjectRole,
 )
 from imr_app.core.sections import TITLES
-from imr_app.gui.pages.base import Changed, SectionPage, SectionStatusControl
+from imr_app.gui.pages.base import Changed, SectionPage, SectionStatusControl, keep_enabled
 from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location
 
@@ -80,6 +84,9 @@ HINT_OPTIONAL = (
 
 # Combo index -> consideration; PySide turns StrEnum item data into plain str, so map by index.
 _CONSIDERATIONS = list(CONSIDERATION_LABELS)
+ItemKey = tuple[str, Characteristic]  # (subject id, characteristic): one equality item
+# How the item a comment's "Go to" points at stands out (its choice may be disabled).
+_SHOWN_STYLE = "background: palette(highlight); color: palette(highlighted-text);"
 
 _ROLE_NAMES: dict[SubjectRole, str] = {
     SubjectRole.VICTIM: "victim",
@@ -103,6 +110,11 @@ class _ChoiceBox(QComboBox):
             super().wheelEvent(event)
         else:
             event.ignore()
+
+
+def _item_anchor(key: ItemKey) -> CommentAnchor:
+    subject_id, characteristic = key
+    return CommentAnchor(AnchorKind.EQUALITY.value, f"{subject_id}:{characteristic.value}")
 
 
 def _squash(text: str) -> str:
@@ -131,6 +143,9 @@ class EqualityPage(SectionPage):
         super().__init__(session, changed, parent)
         # (subject id, characteristic value) -> its choice; a StrEnum hashes as its value.
         self._choices: dict[tuple[str, str], QComboBox] = {}
+        self._captions: dict[ItemKey, QLabel] = {}
+        self._item_of: dict[QWidget, ItemKey] = {}  # caption, choice and impact -> their item
+        self.shown_item: ItemKey | None = None  # the item the last jump pointed at
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._scroll = QScrollArea()
@@ -145,18 +160,66 @@ class EqualityPage(SectionPage):
         self._flushers.clear()
         self._pending.clear()
         self._choices.clear()
+        self._captions.clear()
+        self._item_of.clear()
+        self.shown_item = None
         self._build()
 
     def focus_location(self, location: Location) -> None:
-        """Focus the subject's choice for the characteristic a problem names, scrolled into view."""
+        """Focus the subject's choice for the characteristic a problem names, scrolled into view
+        and marked (read only, the choice is disabled and cannot show focus itself)."""
         widget = self._choices.get((location.ref, location.field)) or self._choices.get(
             (location.ref, Characteristic.AGE)
         )
         if widget is None:
             super().focus_location(location)
             return
+        self._show_item(self._item_of.get(widget))
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         self._scroll.ensureWidgetVisible(widget)
+
+    def _show_item(self, key: ItemKey | None) -> None:
+        if self.shown_item in self._captions:
+            self._captions[self.shown_item].setStyleSheet("")
+        self.shown_item = key
+        if key in self._captions:
+            self._captions[key].setStyleSheet(_SHOWN_STYLE)
+
+    # ---- review comments -------------------------------------------------------------
+    def comment_anchor(self) -> CommentAnchor:
+        """The item whose choice or impact has the keyboard focus, else the section."""
+        key = self._item_of.get(QApplication.focusWidget())  # type: ignore[arg-type]
+        return _item_anchor(key) if key else self.section_anchor()
+
+    def _comment_button(self, subject_id: str, name: str) -> QPushButton:
+        """One button per subject, its menu listing the nine items: reachable by keyboard,
+        and usable while the page is read only."""
+        button = QPushButton("Comment on…")
+        button.setAccessibleName(f"Comment on an equality item for {name}")
+        button.setToolTip(f"Open the Comments panel to comment on one of {name}'s items")
+        menu = QMenu(button)
+        for characteristic in Characteristic:
+            action = menu.addAction(CHARACTERISTIC_LABELS[characteristic])
+            action.triggered.connect(
+                lambda _=False, c=characteristic: self.comment_requested.emit(
+                    _item_anchor((subject_id, c))
+                )
+            )
+        button.setMenu(menu)
+        keep_enabled(button)
+        return button
+
+    def _context_menu(self, panel: QWidget, pos: QPoint) -> None:
+        """Right-click on a characteristic (caption, choice or impact) to comment on it."""
+        widget = panel.childAt(pos)
+        while widget is not None and widget is not panel and widget not in self._item_of:
+            widget = widget.parentWidget()
+        key = self._item_of.get(widget) if widget is not None else None
+        item = None
+        if key is not None:
+            label = CHARACTERISTIC_LABELS[key[1]].lower()
+            item = (f"Comment on {label} for this subject…", _item_anchor(key))
+        self.show_comment_menu(panel, pos, item)
 
     # ---- building ------------------------------------------------------------------
     def _build(self) -> None:
@@ -205,6 +268,9 @@ class EqualityPage(SectionPage):
         title.addSpacing(16)
         title.addWidget(mark_all)
         title.addStretch(1)
+        title.addWidget(self._comment_button(subject.id, name))
+        panel.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        panel.customContextMenuRequested.connect(lambda pos: self._context_menu(panel, pos))
         grid.addLayout(title, 0, 0, 1, 2)
 
         characteristics = _form()
@@ -242,6 +308,10 @@ class EqualityPage(SectionPage):
         caption = QLabel(label)
         caption.setBuddy(combo)
         form.addRow(caption, combo)
+        key = (subject_id, characteristic)
+        self._captions[key] = caption
+        for widget in (caption, combo, impact):
+            self._item_of[widget] = key
         impact_caption = QLabel("Impact")
         impact_caption.setBuddy(impact)
         form.addRow(impact_caption, impact)

@@ -8,7 +8,18 @@ once however many actions it has.
 
 from __future__ import annotations
 
-from imr_app.core.model import ActionPlanRow, Recommendation, RecommendationScope, SectionId
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton, QTableView
+
+from imr_app.core.comments import AnchorKind
+from imr_app.core.model import (
+    ActionPlanRow,
+    CommentAnchor,
+    Recommendation,
+    RecommendationScope,
+    SectionId,
+)
+from imr_app.gui.pages.base import keep_enabled
 from imr_app.gui.pages.row_editing import (
     Column,
     Editor,
@@ -81,7 +92,41 @@ class RecommendationsPage(RowsPage):
         self.register_field("add_action", self.actions.add_button)
         self.recs.view.selectionModel().currentRowChanged.connect(self._show_actions)
         self.recs.changed.connect(self._show_actions)  # renumbered, retitled or deleted
+        self._build_commenting()
         self._select_first()
+
+    def _build_commenting(self) -> None:
+        """A button and a right-click menu to comment on one recommendation, even read only."""
+        self.comment_button = QPushButton("Comment on recommendation…")
+        self.comment_button.setAccessibleName("Comment on the selected recommendation")
+        self.comment_button.setToolTip(
+            "Open the Comments panel to comment on the selected recommendation and its actions"
+        )
+        self.comment_button.clicked.connect(self._comment_on_current)
+        self.recs.add_button_after_stretch(keep_enabled(self.comment_button))
+        for table in (self.recs, self.actions):  # an action's menu comments on its recommendation
+            table.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            table.view.customContextMenuRequested.connect(
+                lambda pos, view=table.view: self._context_menu(view, pos)
+            )
+
+    def comment_anchor(self) -> CommentAnchor:
+        """The selected recommendation (whose actions are shown), else the section."""
+        return self._recommendation_anchor() or self.section_anchor()
+
+    def _recommendation_anchor(self) -> CommentAnchor | None:
+        rec = self.recs.current_item()
+        return CommentAnchor(AnchorKind.RECOMMENDATION.value, rec.id) if rec else None
+
+    def _comment_on_current(self) -> None:
+        self.comment_requested.emit(self.comment_anchor())
+
+    def _context_menu(self, view: QTableView, pos: QPoint) -> None:
+        if view is self.recs.view and view.indexAt(pos).isValid():
+            self.recs.select(view.indexAt(pos).row())  # the row under the pointer
+        anchor = self._recommendation_anchor()
+        item = ("Comment on this recommendation…", anchor) if anchor else None
+        self.show_comment_menu(view.viewport(), pos, item)
 
     def refresh(self) -> None:
         super().refresh()
@@ -125,6 +170,7 @@ class RecommendationsPage(RowsPage):
                 f"Action plan for recommendation {number}" + (f": {about}" if about else "")
             )
         self.actions.setEnabled(rec is not None)
+        self.comment_button.setEnabled(rec is not None)
 
     def _reveal_actions(self, rows: list[ActionPlanRow]) -> None:
         """Select the recommendation whose actions ``rows`` are (to undo an action's delete)."""

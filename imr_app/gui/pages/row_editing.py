@@ -501,7 +501,7 @@ class RowTable(QWidget, Generic[T]):
         self.message.setStyleSheet("color: #a61b1b; font-weight: bold;")
         self.message.hide()
 
-        buttons = QHBoxLayout()
+        self._buttons = buttons = QHBoxLayout()
         for button in (self.add_button, self.delete_button, self.up_button, self.down_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -580,6 +580,10 @@ class RowTable(QWidget, Generic[T]):
             self.select(index.row() + step, index.column())
 
     # ---- for pages -----------------------------------------------------------------
+    def add_button_after_stretch(self, button: QPushButton) -> None:
+        """A page's own button at the right of the row (e.g. "Comment on recommendation…")."""
+        self._buttons.addWidget(button)
+
     def set_title(self, title: str) -> None:
         self.title.setText(title)
         self.view.setAccessibleName(title)
@@ -598,8 +602,10 @@ class RowTable(QWidget, Generic[T]):
         return True
 
     def edit_current(self) -> None:
+        """Start typing in the current cell, unless the table is read only (then just focus)."""
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.view.edit(self.view.currentIndex())
+        if self.view.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers:
+            self.view.edit(self.view.currentIndex())  # edit() itself ignores the triggers
 
     def current_item(self) -> T | None:
         row = self.view.currentIndex().row()
