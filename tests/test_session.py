@@ -101,3 +101,24 @@ def test_chronology_entries_are_saved_one_by_one(created: Path, keystore: KeySto
         (second.id, ""),
     ]
     session.close()
+
+
+def test_opening_and_reading_a_draft_leaves_sqlite_utils_for_the_first_write(
+    created: Path, keystore: KeyStore
+):
+    """Start-up depends on it: sqlite-utils costs 50 ms to import; reads use the connection."""
+    result = ImrDocument.open(created, keystore, check_large_tables=False)
+    assert result.document is not None, result.message
+    repo = result.document.repo
+    session = DraftSession(result.document, background_chronology=True)
+    repo.lineage(), repo.revisions(), repo.counts()
+    assert "db" not in vars(repo)  # the cached sqlite-utils wrapper was never built
+    session.wait_for_chronology()
+    session.draft.analysis = "Written after opening."
+    session.touch("analysis")
+    session.save()
+    assert "db" in vars(repo)
+    session.close()
+    reopened = ImrDocument.open(created, keystore)
+    assert reopened.document is not None and reopened.document.load().analysis.startswith("Written")
+    reopened.document.close()

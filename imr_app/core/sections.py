@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from imr_app.core.model import (
     AnswerStatus,
@@ -139,6 +140,10 @@ def progress(draft: ImrDraft) -> Progress:
     )
 
 
+@lru_cache(maxsize=1024)
 def word_count(text: str) -> int:
-    """Words as a reader counts them; Markdown markers are not words."""
+    """Words as a reader counts them; Markdown markers are not words.
+
+    Cached: progress recounts every answer on each refresh, and most have not changed.
+    """
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +54,8 @@ class ProblemsPanel(QWidget):
                 "Errors must be fixed before the IMR is submitted or exported as final; "
                 "warnings are for you to judge."
             )
+        from PySide6.QtWidgets import QStyle  # its enums cost 5 ms of start-up
+
         for problem in [*errors, *warnings]:
             kind = "Error" if problem.is_error else "Warning"
             text = f"{kind} · {TITLES[problem.location.section]}: {problem.message}"

@@ -219,7 +219,7 @@ class DraftRepository:
 
     def counts(self) -> dict[str, int]:
         tables = ("subjects", "questions", "chronology", "recommendations", "comments")
-        return {t: self.db[t].count for t in tables}
+        return {t: self.conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables}
 
     def table_names(self) -> list[str]:
         rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -378,7 +378,7 @@ class DraftRepository:
 
     def revisions(self) -> list[RevisionInfo]:
         """Every revision, oldest first, without the snapshots (which can be large)."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT {self._REVISION_COLUMNS} FROM revisions ORDER BY number"
         ).fetchall()
         return [
@@ -396,7 +396,7 @@ class DraftRepository:
         ]
 
     def revision_snapshot(self, revision_id: str) -> str:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT snapshot FROM revisions WHERE id = ?", [revision_id]
         ).fetchone()
         if row is None:
@@ -408,7 +408,7 @@ class DraftRepository:
         """This copy's draft id, writing sessions and revisions, oldest first."""
         sessions = [
             WritingSession(sid, datetime.fromisoformat(at), user, computer, revisions)
-            for sid, at, user, computer, revisions in self.db.execute(
+            for sid, at, user, computer, revisions in self.conn.execute(
                 "SELECT id, started_at, user, computer, revisions FROM writing_sessions "
                 "ORDER BY seq"
             ).fetchall()
