@@ -128,6 +128,13 @@ class SettingsStore:
         self.save(settings)
         return settings
 
+    def set_identity(self, name: str, role: str) -> Settings:
+        """Remember who uses the app here; review steps and comments are recorded as them."""
+        settings = self.load()
+        settings.user_name, settings.user_role = name.strip(), role.strip()
+        self.save(settings)
+        return settings
+
     def forget_recent(self, path: Path) -> Settings:
         """Take a draft off the recent list (the file itself is never touched) and save."""
         settings = self.load()

@@ -109,7 +109,7 @@ class CommentsPanel(QWidget):
 
     jump_requested = Signal(object)  # Location
 
-    def __init__(self, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Callable[[], Actor | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._actor = actor
         self.session: DraftSession | None = None
@@ -348,6 +348,9 @@ class CommentsPanel(QWidget):
         """Apply a change to the draft and save it with its audit events, or put it back."""
         assert self.session is not None
         actor = self._actor()
+        if actor is None:  # the user would not say who they are
+            self._say("Comments need your name and role: Edit ▸ Your name and role…")
+            return False
         try:
             change_comments(self.session.document, self.session.draft, lambda d: apply(actor))
         except comments.CommentError as exc:
@@ -364,8 +367,3 @@ class CommentsPanel(QWidget):
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
-
-
-def settings_actor(name: str, role: str) -> Actor:
-    """The settings' name and role, or the login name when no name is set."""
-    return Actor(name.strip() or _login_name(), role.strip())

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from imr_app.context import AppContext
-from imr_app.gui.comments_panel import CommentsPanel, settings_actor
+from imr_app.core.workflow import Actor
+from imr_app.gui.comments_panel import CommentsPanel
 from imr_app.gui.editor import DraftEditor
 from imr_app.gui.idle import IdleWatcher
 from imr_app.gui.problems import ProblemsPanel
@@ -94,9 +95,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.problems_dock.hide()
 
-        self.comments = CommentsPanel(
-            lambda: settings_actor(self.settings.user_name, self.settings.user_role)
-        )
+        self.comments = CommentsPanel(self.actor)
         self.comments_dock = QDockWidget("Comments", self)
         self.comments_dock.setObjectName("comments")
         self.comments_dock.setWidget(self.comments)
@@ -155,6 +154,7 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         edit = bar.addMenu("&Edit")
+        edit.addAction(self._action("Your &name and role…", self.edit_identity))
         self.find_action = self._action(
             "&Find in the draft…", self.find, QKeySequence.StandardKey.Find
         )
@@ -378,6 +378,22 @@ class MainWindow(QMainWindow):
             self._locked_path = None
             self._start_session(*opened)
 
+    # ---- who is using the app -------------------------------------------------------
+    def actor(self) -> Actor | None:
+        """Who is taking a step or commenting: asked once, then kept in the settings."""
+        if not self.settings.user_name.strip() and not self.edit_identity():
+            return None
+        return Actor(self.settings.user_name, self.settings.user_role)
+
+    def edit_identity(self) -> bool:
+        """Edit ▸ Your name and role…: True when saved."""
+        from imr_app.gui.identity_dialog import ask_identity
+
+        saved = ask_identity(self, self.store, self.settings)
+        if saved is not None:
+            self.settings = saved
+        return saved is not None
+
     # ---- other actions -----------------------------------------------------------
     def _step(self, delta: int) -> None:
         if self.editor is not None:
@@ -423,8 +439,9 @@ class MainWindow(QMainWindow):
             return
         from imr_app.gui.audit_dialog import AuditLogDialog
 
-        actor = settings_actor(self.settings.user_name, self.settings.user_role)
-        AuditLogDialog.ask(self, self.session, actor, close_on=self.idle.idle)
+        actor = self.actor()
+        if actor is not None:
+            AuditLogDialog.ask(self, self.session, actor, close_on=self.idle.idle)
 
     def export_to_word(self) -> None:
         """Save first, so the file and its audit trail match what is exported."""

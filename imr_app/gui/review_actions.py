@@ -245,8 +245,10 @@ class ReviewActions(QObject):
         if step is Step.SUBMIT and any(p.is_error for p in editor.check_for_errors()):
             self._blocked()
             return False
-        settings = window.settings
-        answer = ReviewStepDialog.ask(window, step, draft, settings.user_name, settings.user_role)
+        you = window.actor()  # asked once, the first time someone takes a step here
+        if you is None:
+            return False
+        answer = ReviewStepDialog.ask(window, step, draft, you.name, you.role)
         if answer is None:
             return False
         apply: dict[Step, Callable[[], object]] = {
