@@ -10,10 +10,7 @@ an inconvenience, refusing to start is not.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from imr_app.core.drafts import now
 from imr_app.core.errors import InterchangeError
 from imr_app.core.lineage import Lineage, Relation, compare
 from imr_app.core.model import ImrDraft
+from imr_app.files import write_atomically
 
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 10
@@ -96,18 +94,7 @@ class SettingsStore:
         Raises ``OSError`` when the config folder cannot be written.
         """
         text = json.dumps(asdict(settings), indent=2, ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{SETTINGS_FILE}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_atomically(self.path, text.encode("utf-8"), make_folder=True)
 
     def remember_recent(self, path: Path, draft: ImrDraft) -> Settings:
         """Put the draft at the top of the recent list (once, by resolved path) and save.

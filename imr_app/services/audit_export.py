@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +25,7 @@ from imr_app.core.audit import (
 from imr_app.core.drafts import now
 from imr_app.core.model import AuditEvent
 from imr_app.core.workflow import Actor
+from imr_app.files import write_atomically
 
 if TYPE_CHECKING:
     from imr_app.storage.document import ImrDocument
@@ -76,19 +75,7 @@ def write_csv(events: list[AuditEvent], path: Path) -> None:
 
     UTF-8 with a byte order mark, which is what makes Excel read "é" and "£" right.
     """
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=".csv.part", dir=path.parent
-    )
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            stream.write(csv_text(events))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, csv_text(events).encode("utf-8-sig"))
 
 
 def export_audit_log(

@@ -12,7 +12,6 @@ No Qt here: the GUI's preview dialog and ``imr-app chronology import`` share thi
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -21,7 +20,6 @@ import json
 import operator
 import os
 import re
-import tempfile
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -45,6 +43,7 @@ from imr_app.core.model import (
     Subject,
 )
 from imr_app.core.text import clean_text
+from imr_app.files import write_atomically
 from imr_app.storage.repository import DraftRepository
 
 CHRONOLOGY_TABLE = "chronology"
@@ -669,18 +668,7 @@ def save_import_mappings(config_dir: Path, mappings: Mapping[str, Mapping[str, s
     path = Path(config_dir) / MAPPINGS_FILE
     data = {"import_mappings": {s: dict(m) for s, m in mappings.items()}}
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{MAPPINGS_FILE}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, text.encode("utf-8"), make_folder=True)
 
 
 def remembered_mapping(config_dir: Path, signature: str) -> dict[str, str] | None:

@@ -15,14 +15,13 @@ it was.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from msoffcrypto import exceptions as crypto_errors
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from imr_app.core.errors import ImrError
+from imr_app.files import write_atomically
 
 # The first eight bytes of every OLE2 compound file: an encrypted .docx is one, a plain
 # .docx is a zip and starts "PK".
@@ -104,19 +103,7 @@ def protect(path: Path, password: str) -> None:
     """
     path = Path(path)
     encrypted = encrypt_bytes(path.read_bytes(), password)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=".docx.part", dir=path.parent
-    )
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(encrypted)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, encrypted)
 
 
 def is_protected(path: Path) -> bool:

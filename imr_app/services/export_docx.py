@@ -20,9 +20,7 @@ written to disk at all.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -68,6 +66,7 @@ from imr_app.core.model import (
 from imr_app.core.pseudonymise import NameRegister, pseudonymise
 from imr_app.core.question_sets import question_text
 from imr_app.core.text import clean_text
+from imr_app.files import write_atomically
 from imr_app.paths import resource_path
 from imr_app.services.docx_protection import check_password, encrypt_bytes
 from imr_app.services.embedded_data import embed
@@ -311,20 +310,7 @@ def export(
         builder.check_cancelled()
         builder.report(97, "Protecting the document with the password")
         data = encrypt_bytes(data, options.password)
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{out_path.stem}-", suffix=".docx.part", dir=out_path.parent
-    )
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        builder.check_cancelled()
-        os.replace(temp, out_path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_atomically(out_path, data, before_replace=builder.check_cancelled)
     builder.report(100, "Exported")
     return ExportResult(out_path, (*notes, *builder.warnings), tuple(leaks), review_comments)
 

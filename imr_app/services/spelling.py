@@ -15,14 +15,13 @@ thread only.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imr_app.files import write_atomically
 from imr_app.paths import resource_path
 
 DICTIONARY_NAME = "en_GB"
@@ -597,13 +596,5 @@ def read_word_file(path: Path) -> list[str]:
 
 def write_word_file(path: Path, words: Iterable[str]) -> None:
     """Replace the file in one step (temp file, then rename) so it is never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(f"{word}\n" for word in words)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"), make_folder=True)
