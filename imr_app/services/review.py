@@ -6,8 +6,9 @@ revision and a comment always keeps its audit event, whichever front end took it
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from imr_app.core.model import AuditEvent, ImrDraft
@@ -36,11 +37,10 @@ def take_step(document: ImrDocument, draft: ImrDraft, step: Callable[[ImrDraft],
     If the step is refused or the file cannot be written, the draft is put back as it was
     and the error raised, so the window never shows a state the file does not hold.
     """
-    workflow, before = copy.deepcopy(draft.workflow), len(draft.audit)
-    try:
+    with _put_back_on_failure(draft, "workflow") as before:
         result = step(draft)
         repo = document.repo
-        with repo.db.atomic():
+        with repo.transaction():
             repo.save_part("workflow", draft.workflow)
             for event in draft.audit[before:]:
                 repo.add_audit(event)
@@ -49,28 +49,31 @@ def take_step(document: ImrDocument, draft: ImrDraft, step: Callable[[ImrDraft],
                     number = len(repo.revisions()) + 1
                     reason = _revision_reason(draft, event)
                     repo.add_revision(make_revision(draft, number, event.actor, event.role, reason))
-    except BaseException:
-        draft.workflow = workflow
-        del draft.audit[before:]
-        raise
     return result
 
 
 def change_comments(document: ImrDocument, draft: ImrDraft, change: Callable[[ImrDraft], T]) -> T:
     """Apply a change to the comments and save them with their audit events, or put it back."""
-    saved, before = copy.deepcopy(draft.comments), len(draft.audit)
-    try:
+    with _put_back_on_failure(draft, "comments") as before:
         result = change(draft)
         repo = document.repo
-        with repo.db.atomic():
+        with repo.transaction():
             repo.replace_rows("comments", draft.comments)
             for event in draft.audit[before:]:
                 repo.add_audit(event)
+    return result
+
+
+@contextlib.contextmanager
+def _put_back_on_failure(draft: ImrDraft, part: str) -> Iterator[int]:
+    """Yield the audit trail's length; on any failure restore ``draft.<part>`` and the trail."""
+    saved, before = copy.deepcopy(getattr(draft, part)), len(draft.audit)
+    try:
+        yield before
     except BaseException:
-        draft.comments = saved
+        setattr(draft, part, saved)
         del draft.audit[before:]
         raise
-    return result
 
 
 def _revision_reason(draft: ImrDraft, event: AuditEvent) -> str:
