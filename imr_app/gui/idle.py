@@ -14,25 +14,40 @@ _ACTIVITY = {
 }
 
 
+# Input is watched from a second after a draft opens: filtering every event of the app in
+# Python costs 20 ms of start-up (each new kind of object meets the filter), and nobody
+# reaches a 15-minute idle lock in that second.
+WATCH_AFTER_MS = 1000
+
+
 class IdleWatcher(QObject):
     """Emits ``idle`` once after ``minutes`` with no input anywhere in the app."""
 
     idle = Signal()
 
-    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+    def __init__(
+        self, minutes: float, parent: QObject | None = None, watch_after_ms: int = WATCH_AFTER_MS
+    ) -> None:
         super().__init__(parent)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watch_after_ms = watch_after_ms
+        self._watching = False
 
     def set_minutes(self, minutes: float) -> None:
         self._timer.setInterval(max(1, int(minutes * 60_000)))
 
     def start(self) -> None:
         self._timer.start()
+        if not self._watching:
+            QTimer.singleShot(self._watch_after_ms, self._watch)
+
+    def _watch(self) -> None:
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
 
     def stop(self) -> None:
         self._timer.stop()
