@@ -7,13 +7,15 @@ elsewhere they are skipped, never faked.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from imr_app.core.model import ImrDraft
 from imr_app.storage.document import ImrDocument, OpenStatus
-from imr_app.storage.keystore import KeyStore
+from imr_app.storage.keystore import BACKEND_FILE, KeyStore
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.secret_service
@@ -63,3 +65,19 @@ def test_real_secret_service_follows_a_passphrase_change(
     assert result.ok and result.document is not None
     result.document.forget_key(secret_service)
     result.document.close()
+
+
+def test_the_secret_service_is_found_once_and_remembered(secret_service: KeyStore, tmp_path: Path):
+    """In a fresh process, as the app starts (test backends would join the search here)."""
+    remembered = tmp_path / "config" / BACKEND_FILE
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")  # no keyringrc.cfg of the user's
+    code = (
+        "import sys; from pathlib import Path; from imr_app.storage.keystore import KeyStore; "
+        "KeyStore(remembered=Path(sys.argv[1])).get(bytes(16))"
+    )
+    for _ in range(2):  # the second start loads what the first one found
+        subprocess.run([sys.executable, "-c", code, str(remembered)], env=env, check=True)
+        assert remembered.read_text(encoding="utf-8").strip() == (
+            "keyring.backends.SecretService.Keyring"
+        )

@@ -7,12 +7,17 @@ storing a key in a file.
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from imr_app.core.errors import ImrError
+from imr_app.files import write_atomically
 from imr_app.storage.keys import KEY_BYTES, keyring_account
 
 SERVICE = "IMR Author"
+# Which OS keyring backend this computer has, found once (see ``_load_backend``).
+BACKEND_FILE = "keyring-backend.txt"
 
 
 class KeyringUnavailable(ImrError):
@@ -22,14 +27,13 @@ class KeyringUnavailable(ImrError):
 class KeyStore:
     """Remembers draft keys in a keyring backend (the OS one unless a test passes its own)."""
 
-    def __init__(self, backend: Any | None = None) -> None:
+    def __init__(self, backend: Any | None = None, remembered: Path | None = None) -> None:
         self._backend = backend
+        self.remembered = remembered  # where the OS backend's name is kept between starts
 
     def _keyring(self) -> Any:
         if self._backend is None:
-            import keyring  # lazily: its entry-point scan costs ~70 ms
-
-            self._backend = keyring.get_keyring()
+            self._backend = _load_backend(self.remembered)
         return self._backend
 
     def get(self, salt: bytes) -> bytes | None:
@@ -62,6 +66,52 @@ class KeyStore:
             raise KeyringUnavailable(_explain(exc)) from exc
         except Exception as exc:  # D-Bus and platform errors surface as many types
             raise KeyringUnavailable(f"The system keyring failed: {exc}") from exc
+
+
+def _load_backend(remembered: Path | None) -> Any:
+    """The OS keyring backend, imported on first use.
+
+    Finding it scans every installed package and asks each backend whether it works, about
+    70 ms on each start. The one found is remembered in ``remembered`` and loaded directly
+    next time, unless it no longer works. The user's own keyring settings (the
+    ``PYTHON_KEYRING_BACKEND`` variable, ``keyringrc.cfg``) still come first.
+    """
+    import keyring
+    from keyring import core
+
+    chosen = core.load_env() or core.load_config()
+    if chosen is None and remembered is not None:
+        chosen = _remembered_backend(remembered)
+    if chosen is None:
+        core.init_backend()  # the search, whatever was set before in this process
+        chosen = keyring.get_keyring()
+        if remembered is not None:
+            _remember_backend(remembered, chosen)
+    return chosen
+
+
+def _remembered_backend(remembered: Path) -> Any | None:
+    from keyring import core
+
+    try:
+        name = remembered.read_text(encoding="utf-8").strip()
+        return core.load_keyring(name) if name else None
+    except Exception:  # gone, unreadable, uninstalled or no longer viable: find it again
+        return None
+
+
+def _remember_backend(remembered: Path, backend: Any) -> None:
+    """Keep a working backend's name; "no keyring" is never kept, so one installed later is
+    found on the next start."""
+    from keyring.backends import fail, null
+
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
+        with contextlib.suppress(OSError):
+            remembered.unlink(missing_ok=True)
+        return
+    name = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    with contextlib.suppress(OSError):  # a convenience: the keyring works all the same
+        write_atomically(remembered, f"{name}\n".encode(), make_folder=True)
 
 
 def _explain(exc: Exception) -> str:
