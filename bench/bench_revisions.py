@@ -18,7 +18,8 @@ from bench import harness
 from bench.bench_storage import CHRONOLOGY_ROWS, build_draft
 from imr_app.core.interchange import to_document
 from imr_app.core.model import ChronologyEntry, ImrDraft
-from imr_app.core.revisions import content_snapshot, diff, make_revision
+from imr_app.core.revision_diff import diff
+from imr_app.core.revisions import content_snapshot, make_revision
 
 CHANGED_ENTRIES = 50
 ADDED_REMOVED = 10

@@ -787,7 +787,7 @@ def _cmd_history(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace, context: AppContext) -> int:
-    from imr_app.core.revisions import diff
+    from imr_app.core.revision_diff import diff
 
     with _open(args, context) as document:
         by_number = {r.number: r for r in document.repo.revisions()}

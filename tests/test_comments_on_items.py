@@ -187,12 +187,12 @@ def test_equality_items_and_sections_from_the_menus(window: MainWindow) -> None:
 
     # The Review menu: a comment on the whole section shown (here the Analysis page).
     _page(window, SectionId.ANALYSIS)
-    window.comments.section_action.trigger()
+    window.comment_section_action.trigger()
     assert panel.about.text() == "On: Section: Analysis"
     # A change of mind: back to the page shown, then the section again.
     panel.clear_target_button.click()
     assert panel.target is None
-    window.comments.section_action.trigger()
+    window.comment_section_action.trigger()
     panel.text.setPlainText("The analysis needs the 2016 history.")
     assert panel.add()
     kinds = [(c.anchor.kind, c.anchor.ref) for c in unresolved(draft)]

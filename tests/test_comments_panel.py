@@ -8,10 +8,11 @@ import pytest
 
 from imr_app.core.comments import COMMENT_ADDED, COMMENT_RESOLVED, unresolved
 from imr_app.core.model import SectionId
-from imr_app.gui.comments_panel import CommentsPanel, location_for
+from imr_app.gui.comments_panel import CommentsPanel
 from imr_app.gui.main_window import MainWindow
 from imr_app.gui.pages.question import QuestionPage
 from imr_app.services.checks import Location
+from imr_app.services.comment_locations import location_for
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 
 from imr_app.core import interchange
 from imr_app.core.model import AnswerStatus, ChronologyEntry, ImrDraft, WorkflowState, new_id
-from imr_app.core.revisions import SegmentKind, content_snapshot, prose_text, word_diff
+from imr_app.core.revision_diff import SegmentKind, prose_text, word_diff
+from imr_app.core.revisions import content_snapshot
 from imr_app.core.workflow import Actor, return_for_changes
 from imr_app.paths import resource_path
 from imr_app.services.history import (

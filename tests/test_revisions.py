@@ -12,14 +12,8 @@ from imr_app.cli import main
 from imr_app.context import AppContext
 from imr_app.core import interchange
 from imr_app.core.model import ChronologyEntry, ImrDraft, WorkflowState
-from imr_app.core.revisions import (
-    Segment,
-    SegmentKind,
-    content_snapshot,
-    diff,
-    make_revision,
-    word_diff,
-)
+from imr_app.core.revision_diff import Segment, SegmentKind, diff, word_diff
+from imr_app.core.revisions import content_snapshot, make_revision
 from imr_app.core.workflow import content_hash
 from imr_app.paths import resource_path
 from imr_app.storage import schema

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -37,7 +36,7 @@ from imr_app.core import comments
 from imr_app.core.comments import AnchorKind, Thread
 from imr_app.core.model import Comment, CommentAnchor, ImrDraft, SectionId
 from imr_app.core.workflow import Actor
-from imr_app.services.checks import Location
+from imr_app.services.comment_locations import location_for
 from imr_app.services.review import change_comments
 
 if TYPE_CHECKING:
@@ -48,26 +47,6 @@ _ROLE = Qt.ItemDataRole.UserRole
 # Wide enough to read a thread, narrow enough to leave the editor its 1366 px layout.
 PREFERRED_WIDTH = 360
 ON_THE_PAGE = "On the page shown (select words in an answer to comment on them)"
-
-
-def location_for(anchor: CommentAnchor) -> Location | None:
-    """The place in the editor a comment's anchor points at, if the editor has one."""
-    ref = anchor.ref
-    if anchor.kind == AnchorKind.ANSWER:
-        return Location(SectionId.TERMS_OF_REFERENCE, ref, "answer")
-    if anchor.kind == AnchorKind.CHRONOLOGY:
-        return Location(SectionId.CHRONOLOGY, ref, "")
-    if anchor.kind == AnchorKind.RECOMMENDATION:
-        return Location(SectionId.RECOMMENDATIONS, ref, "text")
-    if anchor.kind == AnchorKind.EQUALITY:
-        subject_id, _, characteristic = ref.partition(":")
-        return Location(SectionId.EQUALITY, subject_id, characteristic)
-    if anchor.kind == AnchorKind.SECTION:
-        try:
-            return Location(SectionId(ref))
-        except ValueError:
-            return None
-    return None
 
 
 def _when(comment: Comment) -> str:
@@ -161,13 +140,6 @@ class CommentsPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Comments message")
         layout.addWidget(self.message)
-        # For the Review menu: comment on what is selected (Ctrl+Alt+M, as in Word) or on
-        # the whole section shown.
-        self.selection_action = QAction("Comment on the se&lection…", self)
-        self.selection_action.setShortcut(QKeySequence("Ctrl+Alt+M"))
-        self.selection_action.triggered.connect(self.comment_on_selection)
-        self.section_action = QAction("Comment on this sec&tion…", self)
-        self.section_action.triggered.connect(self.comment_on_section)
         self.refresh()
 
     def sizeHint(self) -> QSize:
@@ -175,11 +147,7 @@ class CommentsPanel(QWidget):
 
     # ---- the open draft --------------------------------------------------------------
     def set_session(self, session: DraftSession | None, editor: DraftEditor | None) -> None:
-        if self.editor is not None:
-            self.editor.comment_requested.disconnect(self.comment_on)
         self.session, self.editor = session, editor
-        if editor is not None:
-            editor.comment_requested.connect(self.comment_on)
         self.text.clear()
         self.message.clear()
         self.choose_target(None)
@@ -224,8 +192,6 @@ class CommentsPanel(QWidget):
         self.resolve_button.setEnabled(thread is not None and not thread.resolved)
         self.add_button.setEnabled(open_ and has_text)
         self.text.setEnabled(open_)
-        for action in (self.selection_action, self.section_action):
-            action.setEnabled(open_)
 
     # ---- choosing what a new comment is on ------------------------------------------
     def comment_on(self, anchor: CommentAnchor) -> None:

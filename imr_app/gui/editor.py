@@ -48,11 +48,11 @@ from imr_app.core.dates import format_uk
 from imr_app.core.model import SectionId, SectionStatus, WorkflowState
 from imr_app.core.sections import STATUS_LABELS, TITLES, progress, question_done, section_status
 from imr_app.core.workflow import can_edit, last_step
-from imr_app.gui.comments_panel import location_for
 from imr_app.gui.pages.base import KEEP_ENABLED, SectionPage
 from imr_app.gui.spelling import SpellingService, install_spelling
 from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location, Problem, check_draft
+from imr_app.services.comment_locations import location_for
 
 if TYPE_CHECKING:
     from imr_app.services.session import DraftSession

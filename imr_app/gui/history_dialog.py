@@ -38,18 +38,18 @@ from PySide6.QtWidgets import (
 
 from imr_app.core.errors import ImrError
 from imr_app.core.model import SectionId
-from imr_app.core.revisions import (
+from imr_app.core.revision_diff import (
     ANSWER_KEY,
     EntryChange,
     FieldChange,
     RevisionDiff,
-    RevisionInfo,
     Segment,
     SegmentKind,
     TextDiff,
     elide,
     word_diff,
 )
+from imr_app.core.revisions import RevisionInfo
 from imr_app.core.workflow import STATE_LABELS, can_edit
 from imr_app.gui.pages.question import QuestionPage
 from imr_app.services.checks import Location

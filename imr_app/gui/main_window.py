@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from imr_app.context import AppContext
 from imr_app.core.workflow import Actor
-from imr_app.gui.comments_panel import CommentsPanel
 from imr_app.gui.editor import DraftEditor
 from imr_app.gui.idle import IdleWatcher
 from imr_app.gui.problems import ProblemsPanel
@@ -34,7 +33,9 @@ from imr_app.gui.start_screen import StartScreen
 from imr_app.settings import SettingsStore
 
 if TYPE_CHECKING:
+    from imr_app.gui.comments_panel import CommentsPanel
     from imr_app.gui.find_dialog import FindDialog
+    from imr_app.services.checks import Location
     from imr_app.services.session import DraftSession
     from imr_app.storage.document import ImrDocument
 
@@ -95,10 +96,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.problems_dock.hide()
 
-        self.comments = CommentsPanel(self.actor)
+        self._comments: CommentsPanel | None = None  # built when first needed
         self.comments_dock = QDockWidget("Comments", self)
         self.comments_dock.setObjectName("comments")
-        self.comments_dock.setWidget(self.comments)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comments_dock)
         self.comments_dock.hide()
 
@@ -173,8 +173,15 @@ class MainWindow(QMainWindow):
         review.addAction(self.check_action)
         self.comments_action = self._action("&Comments", self.show_comments, "Ctrl+Shift+M")
         review.addAction(self.comments_action)
-        review.addAction(self.comments.selection_action)  # enabled by the panel with a draft
-        review.addAction(self.comments.section_action)
+        # Comment on what is selected (Ctrl+Alt+M, as in Word) or on the section shown.
+        self.comment_selection_action = self._action(
+            "Comment on the se&lection…", lambda: self.comments.comment_on_selection(), "Ctrl+Alt+M"
+        )
+        review.addAction(self.comment_selection_action)
+        self.comment_section_action = self._action(
+            "Comment on this sec&tion…", lambda: self.comments.comment_on_section()
+        )
+        review.addAction(self.comment_section_action)
         self.history_action = self._action("&History…", self.show_history, "Ctrl+H")
         review.addAction(self.history_action)
         self.audit_action = self._action("&Audit log…", self.show_audit_log)
@@ -203,6 +210,8 @@ class MainWindow(QMainWindow):
             self.check_action,
             self.find_action,
             self.comments_action,
+            self.comment_selection_action,
+            self.comment_section_action,
             self.history_action,
             self.audit_action,
         ):
@@ -262,8 +271,9 @@ class MainWindow(QMainWindow):
         self.editor.progress_changed.connect(self.progress_label.setText)
         self.editor.problems_changed.connect(self.problems.show_problems)
         self.problems.jump_requested.connect(self.editor.go_to)
-        self.comments.jump_requested.connect(self.editor.go_to)
-        self.comments.set_session(self.session, self.editor)
+        self.editor.comment_requested.connect(lambda anchor: self.comments.comment_on(anchor))
+        if self._comments is not None:
+            self._comments.set_session(self.session, self.editor)
         self.editor.refresh_statuses()
         self.save_label.setText("Saved")
         self.stack.addWidget(self.editor)
@@ -308,7 +318,6 @@ class MainWindow(QMainWindow):
     def _drop_editor(self) -> None:
         if self.editor is not None:
             self.problems.jump_requested.disconnect(self.editor.go_to)
-            self.comments.jump_requested.disconnect(self.editor.go_to)
             self.stack.removeWidget(self.editor)
             self.editor.deleteLater()
         self.editor = None
@@ -316,7 +325,8 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.problems.show_problems([])
         self.problems_dock.hide()
-        self.comments.set_session(None, None)
+        if self._comments is not None:
+            self._comments.set_session(None, None)
         self.comments_dock.hide()
         self.save_label.clear()
         self.progress_label.clear()
@@ -406,6 +416,22 @@ class MainWindow(QMainWindow):
         self.problems_dock.show()
         self.resizeDocks([self.problems_dock], [200], Qt.Orientation.Vertical)
         self.problems.list.setFocus()
+
+    @property
+    def comments(self) -> CommentsPanel:
+        """The Comments dock's panel, built the first time it is needed: it costs start-up."""
+        if self._comments is None:
+            from imr_app.gui.comments_panel import CommentsPanel
+
+            self._comments = CommentsPanel(self.actor)
+            self._comments.jump_requested.connect(self._go_to)
+            self._comments.set_session(self.session, self.editor)
+            self.comments_dock.setWidget(self._comments)
+        return self._comments
+
+    def _go_to(self, location: Location) -> None:
+        if self.editor is not None:
+            self.editor.go_to(location)
 
     def show_comments(self) -> None:
         """Show the review conversation beside the editor."""

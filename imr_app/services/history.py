@@ -16,14 +16,8 @@ from typing import TYPE_CHECKING
 
 from imr_app.core.errors import ImrError
 from imr_app.core.model import AnswerStatus
-from imr_app.core.revisions import (
-    ANSWER_KEY,
-    RevisionDiff,
-    RevisionInfo,
-    content_snapshot,
-    diff,
-    prose_text,
-)
+from imr_app.core.revision_diff import ANSWER_KEY, RevisionDiff, diff, prose_text
+from imr_app.core.revisions import RevisionInfo, content_snapshot
 from imr_app.core.workflow import STATE_LABELS, can_edit
 
 if TYPE_CHECKING:
