@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import resource
 import sys
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+GIVE_UP_S = 60
 
 
 def _peak_mb() -> float:
@@ -41,7 +43,11 @@ def main(mode: str, draft: str | None) -> None:
         context = AppContext(UserPaths(folder, folder / "config"), KeyStore(FileKeyring()))
         window = build_window(context, Path(draft or ""))
         app = QApplication.instance()
+        deadline = time.monotonic() + GIVE_UP_S
         while window.editor is None:  # type: ignore[attr-defined]
+            if time.monotonic() > deadline:  # the draft did not open: never spin for ever
+                print("failed", flush=True)
+                sys.exit(1)
             app.processEvents()  # type: ignore[union-attr]
         app.processEvents()  # type: ignore[union-attr]
     print(f"ready {_peak_mb():.1f}", flush=True)
