@@ -233,7 +233,7 @@ def open_draft(
     Before the editor shows, the copy is checked against the one last opened here: an older
     copy, or one changed apart from it, is explained and the author chooses which to open.
     """
-    from imr_app.gui.diverged_dialog import CopyChoice, check_copy
+    from imr_app.gui.copy_check import CopyChoice, check_copy
 
     result = ImrDocument.open(path, context.keystore, check_large_tables=False)
     if not result.ok:
