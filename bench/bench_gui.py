@@ -50,7 +50,7 @@ def data() -> GuiData:
 
 
 def _child(mode: str) -> tuple[float, float]:
-    """(ms from process start to its window being ready, peak RSS in MB)."""
+    """(ms from process start to its window being ready, peak RSS in MB with all loaded)."""
     d = data()
     env = {
         **os.environ,
@@ -69,12 +69,13 @@ def _child(mode: str) -> tuple[float, float]:
         text=True,
     )
     assert child.stdout is not None and child.stdin is not None
-    line = child.stdout.readline()
+    ready = child.stdout.readline()
     elapsed_ms = (time.perf_counter() - start) * 1000
+    assert ready.strip() == "ready", ready
+    word, peak = child.stdout.readline().split()
+    assert word == "peak", word
     child.stdin.close()
     child.wait(timeout=30)
-    word, peak = line.split()
-    assert word == "ready", line
     return elapsed_ms, float(peak)
 
 
