@@ -39,6 +39,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from imr_app.core.chronology_dates import format_recorded, sort_key
+from imr_app.core.citations import cite_labels, finding_labels
 from imr_app.core.dates import format_uk
 from imr_app.core.equality import (
     CHARACTERISTIC_LABELS,
@@ -852,23 +853,11 @@ class DocxBuilder:
         elif not draft.subjects:
             self._paragraph("Not yet written.")
 
-    def _finding_labels(self) -> dict[str, str]:
-        """Labels by id ("Good practice 2", "Lesson 1"), so recommendations can cite them."""
-        labels: dict[str, str] = {}
-        counts = {PracticeKind.GOOD: 0, PracticeKind.POOR: 0}
-        for finding in self._draft.practice:
-            counts[finding.kind] += 1
-            kind = "Good practice" if finding.kind is PracticeKind.GOOD else "Poor practice"
-            labels[finding.id] = f"{kind} {counts[finding.kind]}"
-        for n, lesson in enumerate(self._draft.lessons, start=1):
-            labels[lesson.id] = f"Lesson {n}"
-        return labels
-
     def _practice(self) -> None:
         self._heading("Good and poor practice", section=SectionId.PRACTICE)
         if self._not_applicable(SectionId.PRACTICE):
             return
-        labels = self._finding_labels()
+        labels = finding_labels(self._draft)
         for kind, title in (
             (PracticeKind.GOOD, "Good practice"),
             (PracticeKind.POOR, "Poor practice"),
@@ -891,7 +880,7 @@ class DocxBuilder:
             return
         if not self._draft.lessons:
             self._paragraph("No lessons are recorded.")
-        labels = self._finding_labels()
+        labels = finding_labels(self._draft)
         for lesson in self._draft.lessons:
             self._markdown(lesson.text, lead=f"{labels[lesson.id]}.")
 
@@ -902,7 +891,7 @@ class DocxBuilder:
         if not self._draft.recommendations:
             self._paragraph("The agency makes no recommendations.")
             return
-        labels = self._finding_labels()
+        labels = cite_labels(self._draft)
         for n, rec in enumerate(self._draft.recommendations, start=1):
             self._heading(f"Recommendation {n}", 2)
             self._mark(f"recommendation:{rec.id}", self._markdown(rec.text or "No text yet."))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton, QTableView
 
+from imr_app.core.citations import parse_cites, show_cites
 from imr_app.core.comments import AnchorKind
 from imr_app.core.model import (
     ActionPlanRow,
@@ -26,7 +27,6 @@ from imr_app.gui.pages.row_editing import (
     RowsPage,
     RowTable,
     date_column,
-    question_refs_column,
     snippet,
 )
 from imr_app.services.checks import Location
@@ -60,8 +60,13 @@ class RecommendationsPage(RowsPage):
         rec_columns = (
             Column("Recommendation", "text", Editor.PROSE),
             Column("Scope", "scope", Editor.CHOICE, choices=SCOPES, width=120),
-            question_refs_column(
-                "ToR questions", "cites", lambda: self.draft.question_set.questions
+            Column(
+                "Draws on",
+                "cites",
+                parse=lambda text: parse_cites(self.draft, text),
+                show=lambda cites: show_cites(self.draft, cites),
+                placeholder="e.g. ii, vi, Lesson 1",
+                width=170,
             ),
         )
         self.recs: RowTable[Recommendation] = self.add_table(
