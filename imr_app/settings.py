@@ -135,6 +135,12 @@ class SettingsStore:
         """Where and when this computer last saw the draft (with a readable lineage)."""
         return _known(self.load().copies, draft_id)
 
+    def forget_copy(self, draft_id: str) -> None:
+        """Stop comparing copies of this draft with the one seen (it turned out damaged)."""
+        settings = self.load()
+        settings.copies = [c for c in settings.copies if c.lineage.get("draft_id") != draft_id]
+        self.save(settings)
+
     def remember_copy(self, path: Path, lineage: Lineage) -> bool:
         """Remember this copy as the draft's latest, and save; False when nothing changed.
 

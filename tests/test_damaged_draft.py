@@ -73,3 +73,4 @@ def test_the_window_closes_a_damaged_draft_and_says_why(
     assert len(shown) == 1 and shown[0].startswith("This draft is damaged")
     assert window.stack.currentWidget() is window.start
     assert draft_path.read_bytes() == damaged
+    assert window.store.load().copies == []  # the backup it points to will open quietly

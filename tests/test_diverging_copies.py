@@ -157,6 +157,29 @@ def test_a_hand_back_that_carries_on_from_the_author_copy_is_newer(
     assert [s.user for s in result.a_only.sessions] == [LEAD]
 
 
+def test_a_copy_taken_while_the_author_was_still_writing_is_not_the_whole_story(
+    created: Path, keystore: KeyStore, tmp_path: Path
+):
+    """The author backs up mid-session and writes on; the lead edits the backup. Both copies
+    share the author's session, but not its later writes: they have diverged."""
+    session = DraftSession(_open(created, keystore, AUTHOR))
+    answer = session.draft.answers[0]
+    answer.text += " First thoughts."
+    session.touch_answer(answer.question_number)
+    session.save()
+    handed = session.document.backup(tmp_path / "handed.imr")
+    answer.text += " Written after the copy was made."
+    session.touch_answer(answer.question_number)
+    session.save()
+    session.close()
+    edit(handed, keystore, LEAD, "Reviewed.")
+
+    result = compare(lineage(created, keystore), lineage(handed, keystore))
+    assert result.relation is Relation.DIVERGED
+    assert [s.user for s in result.a_only.sessions] == [AUTHOR]
+    assert [s.user for s in result.b_only.sessions] == [LEAD]
+
+
 def test_cli_compare_says_which_is_newer_or_how_they_diverged(
     author_copy: Path,
     lead_copy: Path,

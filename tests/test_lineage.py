@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from imr_app.core.lineage import (
@@ -102,3 +103,14 @@ def test_changes_read_as_sentences_with_runs_by_one_person_grouped():
         "Edited by Priya Shah on LEAD-PC, 3 times from 02/06/2024 11:00 to 03/06/2024 11:00",
         "… and 2 more",
     ]
+
+
+def test_more_writes_in_a_shared_session_are_changes_the_other_copy_lacks():
+    copied_early = replace(AUTHOR_EDIT, writes=3)
+    written_on = replace(AUTHOR_EDIT, writes=9)
+    result = compare(_lineage(CREATED, written_on), _lineage(CREATED, copied_early, LEAD_EDIT))
+    assert result.relation is Relation.DIVERGED
+    assert result.a_only.sessions == [written_on] and result.b_only.sessions == [LEAD_EDIT]
+    assert result.common == CREATED  # where both still held the same
+    behind = compare(_lineage(CREATED, written_on), _lineage(CREATED, copied_early))
+    assert behind.relation is Relation.A_NEWER

@@ -40,6 +40,7 @@ class WritingSession:
     user: str
     computer: str
     revisions: int  # how many revisions the copy held at that first write
+    writes: int = 0  # transactions committed in it (0: not counted, an older app's copy)
 
     def describe(self) -> str:
         return f"{self.user or 'someone'} on {self.computer or 'an unknown computer'}"
@@ -119,13 +120,17 @@ def compare(a: Lineage, b: Lineage) -> Comparison:
     in_b = {s.id: i for i, s in enumerate(b.sessions)}
     common_a = next((i for i in range(len(a.sessions) - 1, -1, -1) if a.sessions[i].id in in_b), -1)
     common_b = in_b[a.sessions[common_a].id] if common_a >= 0 else -1
+    # A copy taken in the middle of a session shares its id but not its later writes.
+    shared = [(s, b.sessions[in_b[s.id]]) for s in a.sessions if s.id in in_b]
     a_revisions = {r.id for r in a.revisions}
     b_revisions = {r.id for r in b.revisions}
     a_only = Changes(
-        a.sessions[common_a + 1 :], [r for r in a.revisions if r.id not in b_revisions]
+        [*(sa for sa, sb in shared if sa.writes > sb.writes), *a.sessions[common_a + 1 :]],
+        [r for r in a.revisions if r.id not in b_revisions],
     )
     b_only = Changes(
-        b.sessions[common_b + 1 :], [r for r in b.revisions if r.id not in a_revisions]
+        [*(sb for sa, sb in shared if sb.writes > sa.writes), *b.sessions[common_b + 1 :]],
+        [r for r in b.revisions if r.id not in a_revisions],
     )
     relation = {
         (False, False): Relation.SAME,
@@ -133,7 +138,7 @@ def compare(a: Lineage, b: Lineage) -> Comparison:
         (False, True): Relation.B_NEWER,
         (True, True): Relation.DIVERGED,
     }[(bool(a_only), bool(b_only))]
-    common = a.sessions[common_a] if common_a >= 0 else None
+    common = next((sa for sa, sb in reversed(shared) if sa.writes == sb.writes), None)
     return Comparison(relation, common, a_only, b_only)
 
 

@@ -343,13 +343,25 @@ class MainWindow(QMainWindow):
 
     def _on_chronology_loaded(self) -> None:
         error = self.session.load_error if self.session is not None else None
-        if error is not None:  # a damaged file: close it (saving only what was typed) and say why
-            self.close_draft()
-            QMessageBox.warning(self, APP_TITLE, str(error))
+        if error is not None and self.session is not None and self.editor is not None:
+            self._close_damaged(str(error))
             return
         if self.editor is not None:
             self.editor.refresh_statuses()
             self.editor.apply_workflow()  # the sign-off check needed the whole chronology
+
+    def _close_damaged(self, message: str) -> None:
+        """A damaged draft: try once to keep what was typed, close it whatever happens, and
+        forget it as the latest copy, so the backup the message points to opens quietly."""
+        assert self.session is not None and self.editor is not None
+        self.editor.save_now()  # best effort: a failure is in the message below anyway
+        draft_id = self.session.draft.id
+        self.session.close(save=False)
+        with contextlib.suppress(OSError):
+            self.store.forget_copy(draft_id)
+        self._drop_editor()
+        self._refresh_start()
+        QMessageBox.warning(self, APP_TITLE, message)
 
     def _forget_recent(self, path: Path) -> None:
         try:

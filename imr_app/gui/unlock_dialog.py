@@ -29,6 +29,7 @@ from imr_app.context import AppContext
 from imr_app.settings import SettingsStore
 from imr_app.storage.document import ImrDocument, OpenResult, OpenStatus
 from imr_app.storage.locking import LockInfo
+from imr_app.storage.sqlcipher_compat import DatabaseError
 
 ERROR_STYLE = "color: #b3261e;"
 _ASKS_PASSPHRASE = (OpenStatus.NEEDS_PASSPHRASE, OpenStatus.WRONG_PASSPHRASE)
@@ -245,7 +246,12 @@ def open_draft(
     assert document is not None  # an OPENED result always carries its document
     store = SettingsStore(context.paths.config_dir)
     document.set_user(store.load().user_name)  # the name its writing session records
-    outcome = check_copy(parent, document, store)
+    try:
+        outcome = check_copy(parent, document, store)  # reads the revisions' list
+    except DatabaseError as exc:  # revisions are checked on loading: damage may show here
+        document.close()
+        UnlockDialog.ask(parent, path, context, OpenResult(OpenStatus.CORRUPT, detail=str(exc)))
+        return None
     if outcome.choice is CopyChoice.OPEN_THIS:
         return document, [*result.warnings, *outcome.notes]
     document.close()  # nothing was written to it

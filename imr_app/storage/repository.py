@@ -177,6 +177,7 @@ class DraftRepository:
     def __init__(self, conn: dbapi2.Connection, pending_session: PendingSession | None = None):
         self.conn = conn
         self.pending_session = pending_session
+        self._session_id = ""  # this opening's writing session, once recorded
         self._depth = 0  # nesting of our own transactions
 
     @cached_property
@@ -258,6 +259,9 @@ class DraftRepository:
             with self.db.atomic():
                 if first and self.pending_session is not None:
                     self._record_session(self.pending_session)
+                    self._session_id = self.pending_session.id
+                if first and self._session_id:
+                    self._count_write(self._session_id)
                 yield
         finally:
             self._depth -= 1
@@ -266,9 +270,16 @@ class DraftRepository:
 
     def _record_session(self, session: PendingSession) -> None:
         self.db.execute(
-            "INSERT OR IGNORE INTO writing_sessions(id, started_at, user, computer, revisions) "
-            "VALUES (?, ?, ?, ?, (SELECT count(*) FROM revisions))",
+            "INSERT OR IGNORE INTO writing_sessions"
+            "(id, started_at, user, computer, revisions, writes) "
+            "VALUES (?, ?, ?, ?, (SELECT count(*) FROM revisions), 0)",
             [session.id, now().isoformat(), session.user, session.computer],
+        )
+
+    def _count_write(self, session_id: str) -> None:
+        """One more transaction in this session: a copy taken earlier in it holds fewer."""
+        self.db.execute(
+            "UPDATE writing_sessions SET writes = writes + 1 WHERE id = ?", [session_id]
         )
 
     def write_all(self, draft: ImrDraft) -> None:
@@ -407,9 +418,9 @@ class DraftRepository:
     def lineage(self) -> Lineage:
         """This copy's draft id, writing sessions and revisions, oldest first."""
         sessions = [
-            WritingSession(sid, datetime.fromisoformat(at), user, computer, revisions)
-            for sid, at, user, computer, revisions in self.conn.execute(
-                "SELECT id, started_at, user, computer, revisions FROM writing_sessions "
+            WritingSession(sid, datetime.fromisoformat(at), user, computer, revisions, writes)
+            for sid, at, user, computer, revisions, writes in self.conn.execute(
+                "SELECT id, started_at, user, computer, revisions, writes FROM writing_sessions "
                 "ORDER BY seq"
             ).fetchall()
         ]

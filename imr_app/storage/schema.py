@@ -155,6 +155,7 @@ _V3_WRITING_SESSIONS: dict[str, type] = {
     "user": str,
     "computer": str,
     "revisions": int,
+    "writes": int,  # transactions committed in that session: copies taken mid-session differ
 }
 LINEAGE_VERSION = 3
 
