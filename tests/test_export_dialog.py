@@ -322,7 +322,7 @@ def test_the_file_menu_saves_then_opens_the_dialog(
     monkeypatch.setattr(
         export_dialog.ExportDialog,
         "ask",
-        staticmethod(lambda parent, session: calls.append("asked") and None),
+        staticmethod(lambda parent, session, you: calls.append("asked") and None),
     )
     window.export_action.trigger()
     assert calls == ["saved", "asked"]

@@ -122,3 +122,18 @@ def test_opening_and_reading_a_draft_leaves_sqlite_utils_for_the_first_write(
     reopened = ImrDocument.open(created, keystore)
     assert reopened.document is not None and reopened.document.load().analysis.startswith("Written")
     reopened.document.close()
+
+
+def test_closing_a_draft_leaves_none_of_its_text_in_the_word_count_cache(
+    created: Path, keystore: KeyStore
+):
+    from imr_app.core.sections import progress, word_count
+
+    result = ImrDocument.open(created, keystore)
+    assert result.document is not None
+    session = DraftSession(result.document)
+    session.draft.answers[0].text = "Words that must not outlive the idle lock."
+    progress(session.draft)
+    assert word_count.cache_info().currsize > 0
+    session.close()
+    assert word_count.cache_info().currsize == 0

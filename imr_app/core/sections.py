@@ -145,5 +145,6 @@ def word_count(text: str) -> int:
     """Words as a reader counts them; Markdown markers are not words.
 
     Cached: progress recounts every answer on each refresh, and most have not changed.
+    The cache holds answers' text, so closing a draft clears it (``DraftSession.close``).
     """
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))

@@ -8,6 +8,7 @@ copy leaves out comments and typed reasons (see ``core.audit.public_detail``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from imr_app.core.audit import AuditKind
 from imr_app.core.model import AuditEvent
 from imr_app.core.workflow import Actor
 from imr_app.services.audit_export import export_audit_log, read_trail
+from imr_app.storage.sqlcipher_compat import DatabaseError
 
 if TYPE_CHECKING:
     from imr_app.services.session import DraftSession
@@ -47,7 +49,12 @@ WIDTHS = {WHEN: 125, WHO: 230, ACTION: 210}
 class AuditLogDialog(QDialog):
     """The audit trail as a table, a filter by kind, and Export… to CSV."""
 
-    def __init__(self, session: DraftSession, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: DraftSession,
+        actor: Callable[[], Actor | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.actor = actor
@@ -128,7 +135,7 @@ class AuditLogDialog(QDialog):
     def ask(
         parent: QWidget | None,
         session: DraftSession,
-        actor: Actor,
+        actor: Callable[[], Actor | None],
         close_on: SignalInstance | None = None,
     ) -> None:
         """Show the log until closed; ``close_on`` (the idle lock) closes it with the draft."""
@@ -181,11 +188,21 @@ class AuditLogDialog(QDialog):
         path = Path(chosen)
         if path.suffix.lower() != ".csv":
             path = path.with_name(f"{path.name}.csv")
+        actor = self.actor()  # who copied the log out is itself recorded
+        if actor is None:
+            self.status_label.setText("Exporting the log needs your name and role.")
+            return
         try:
-            done, event = export_audit_log(self.session.document, path, self.actor, self.kind)
+            done, event = export_audit_log(self.session.document, path, actor, self.kind)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self.status_label.setText(f"The audit log could not be saved: {reason}")
+            return
+        except DatabaseError as exc:  # the CSV is written; its audit event is not
+            self.status_label.setText(
+                f"The audit log was saved to {path}, but the draft could not record the "
+                f"export: {exc}"
+            )
             return
         self.session.draft.audit.append(event)  # the open draft keeps step with its file
         noun = "event" if done.count == 1 else "events"

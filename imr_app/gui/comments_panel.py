@@ -1,7 +1,7 @@
 """The Comments dock: the review conversation, each thread a link to the place it is about.
 
 Every change goes through ``core.comments`` with the user's name and role from the settings
-(or the login name), and is saved with its audit events in one transaction. A refused change
+(asked for once), and is saved with its audit events in one transaction. A refused change
 is a message in the panel, never a traceback.
 
 A new comment is on what the reviewer chose (``comment_on``: a chronology entry, a
@@ -12,7 +12,6 @@ Commenting works while the pages are read only: the lead comments on a submitted
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -74,13 +73,6 @@ def _selected_words(page: QWidget) -> str:
     """The words selected in a question page's answer, with Qt's paragraph marks as newlines."""
     quote = page.editor.textCursor().selectedText()  # type: ignore[attr-defined]
     return str(quote).replace("\u2029", "\n").replace("\u2028", "\n")
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some service contexts
-        return ""
 
 
 class CommentsPanel(QWidget):

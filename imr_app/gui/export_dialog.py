@@ -47,6 +47,7 @@ from imr_app.core.errors import ImrError
 from imr_app.core.model import AuditEvent, ImrDraft
 from imr_app.core.pseudonymise import NameRegister
 from imr_app.core.text import clean_text
+from imr_app.core.workflow import Actor
 from imr_app.services.checks import check_draft
 from imr_app.services.docx_protection import check_password
 from imr_app.services.export_docx import (
@@ -123,9 +124,13 @@ class _ExportRelay(QObject):
 class ExportDialog(QDialog):
     """Export the open draft to a Word document, with pre-flight, leak scan and protection."""
 
-    def __init__(self, session: DraftSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: DraftSession, parent: QWidget | None = None, you: Actor | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        # Who the audit trail says exported: the name and role given here, else the login.
+        self.you = you if you is not None and you.name else Actor(_user())
         self.outcome: ExportResult | None = None
         self.leaks: tuple[Leak, ...] = ()
         # Replaced in tests; in use it asks with the file dialog.
@@ -165,9 +170,11 @@ class ExportDialog(QDialog):
         self._update_password_feedback()
 
     @staticmethod
-    def ask(parent: QWidget | None, session: DraftSession) -> ExportResult | None:
+    def ask(
+        parent: QWidget | None, session: DraftSession, you: Actor | None = None
+    ) -> ExportResult | None:
         """The export written, or None when the author closed the dialog without one."""
-        dialog = ExportDialog(session, parent)
+        dialog = ExportDialog(session, parent, you)
         dialog.exec()
         return dialog.outcome
 
@@ -622,7 +629,9 @@ class ExportDialog(QDialog):
             kind += f", review copy with {_plural(result.review_comments, 'comment')}"
         protected = "password-protected" if options.password else "not password-protected"
         detail = f"{result.path.name}, {kind}, {protected}"
-        self._record(AuditEvent(now(), "exported", actor=_user(), detail=detail))
+        self._record(
+            AuditEvent(now(), "exported", actor=self.you.name, role=self.you.role, detail=detail)
+        )
 
     def _record(self, event: AuditEvent) -> None:
         """Into the file at once, and into the open draft so the next export sees it."""
@@ -686,9 +695,8 @@ class ExportDialog(QDialog):
             return
         if self._leak_path is None or self._leak_options is None:
             return
-        actor = _user()
         for key in dict.fromkeys(accepted_key(leak) for leak in ticked):
-            self._record(acceptance(key, reason, actor=actor))
+            self._record(acceptance(key, reason, actor=self.you.name, role=self.you.role))
         options = replace(self._leak_options, accepted_leaks=accepted_keys(self.session.draft))
         self.reason_edit.clear()
         self._run(self._leak_path, options)

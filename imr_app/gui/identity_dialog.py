@@ -29,8 +29,8 @@ class IdentityDialog(QDialog):
         self.setWindowTitle(TITLE)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Review steps and comments are recorded with your name and role, for the audit "
-            "trail and the sign-off. They are kept on this computer, not in the draft."
+            "Your name and role are saved on this computer and recorded in the draft with each "
+            "review step, comment and export, for the audit trail and the sign-off."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -414,6 +414,8 @@ class MainWindow(QMainWindow):
         saved = ask_identity(self, self.store, self.settings)
         if saved is not None:
             self.settings = saved
+            if self.session is not None:  # the open draft's writing session is theirs now
+                self.session.document.set_user(saved.user_name)
         return saved is not None
 
     # ---- other actions -----------------------------------------------------------
@@ -477,9 +479,7 @@ class MainWindow(QMainWindow):
             return
         from imr_app.gui.audit_dialog import AuditLogDialog
 
-        actor = self.actor()
-        if actor is not None:
-            AuditLogDialog.ask(self, self.session, actor, close_on=self.idle.idle)
+        AuditLogDialog.ask(self, self.session, self.actor, close_on=self.idle.idle)
 
     def export_to_word(self) -> None:
         """Save first, so the file and its audit trail match what is exported."""
@@ -495,7 +495,8 @@ class MainWindow(QMainWindow):
             return
         from imr_app.gui.export_dialog import ExportDialog
 
-        result = ExportDialog.ask(self, self.session)
+        you = Actor(self.settings.user_name, self.settings.user_role)
+        result = ExportDialog.ask(self, self.session, you)
         if result is not None:
             self.statusBar().showMessage(f"Exported to {result.path}", 10_000)
 

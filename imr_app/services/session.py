@@ -18,6 +18,7 @@ from pathlib import Path
 
 from imr_app.core.errors import DamagedDraftError
 from imr_app.core.model import ChronologyEntry, ImrDraft
+from imr_app.core.sections import word_count
 from imr_app.storage.document import ImrDocument
 from imr_app.storage.repository import COLLECTIONS, LARGE_TABLES, PARTS, DraftRepository
 from imr_app.storage.sqlcipher_compat import DatabaseError, load_sqlite_utils
@@ -190,3 +191,4 @@ class DraftSession:
         if self._loader is not None:
             self._chronology_ready.wait()  # the worker's connection must be closed first
         self.document.close()
+        word_count.cache_clear()  # it holds answers' text: none may outlive the open draft
