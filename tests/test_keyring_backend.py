@@ -37,11 +37,25 @@ def test_a_remembered_backend_is_loaded_without_searching(
     remembered: Path, monkeypatch: pytest.MonkeyPatch
 ):
     remembered.parent.mkdir(parents=True)
-    remembered.write_text("tests.file_keyring.FileKeyring\n", encoding="utf-8")
+    remembered.write_text("keyring.backends.fail.Keyring\n", encoding="utf-8")
     _no_search(monkeypatch)
-    store = KeyStore(remembered=remembered)
-    store.remember(SALT, KEY)
-    assert KeyStore(remembered=remembered).get(SALT) == KEY
+    with pytest.raises(KeyringUnavailable, match="no system keyring"):  # that one, as named
+        KeyStore(remembered=remembered).get(SALT)
+
+
+def test_a_remembered_name_outside_the_keyring_packages_is_not_imported(
+    remembered: Path, monkeypatch: pytest.MonkeyPatch
+):
+    remembered.parent.mkdir(parents=True)
+    remembered.write_text("tests.file_keyring.FileKeyring\n", encoding="utf-8")
+    searched: list[bool] = []
+    real_search = keyring_backend.get_all_keyring
+    monkeypatch.setattr(
+        keyring_backend, "get_all_keyring", lambda: searched.append(True) or real_search()
+    )
+    with contextlib.suppress(KeyringUnavailable):
+        KeyStore(remembered=remembered).get(SALT)
+    assert searched  # searched for instead of trusting the file
 
 
 def test_a_backend_that_is_gone_is_searched_for_again_and_not_kept(remembered: Path):

@@ -90,12 +90,19 @@ def _load_backend(remembered: Path | None) -> Any:
     return chosen
 
 
+# Where keyring's own backends and third-party ones (keyrings.alt, ...) live: a remembered
+# name outside them is not imported, since loading a backend runs its module's code.
+BACKEND_PACKAGES = ("keyring.backends.", "keyrings.")
+
+
 def _remembered_backend(remembered: Path) -> Any | None:
     from keyring import core
 
     try:
         name = remembered.read_text(encoding="utf-8").strip()
-        return core.load_keyring(name) if name else None
+        if not name.startswith(BACKEND_PACKAGES):
+            return None
+        return core.load_keyring(name)
     except Exception:  # gone, unreadable, uninstalled or no longer viable: find it again
         return None
 
