@@ -365,3 +365,14 @@ def test_the_idle_lock_closes_the_log(example_window, qtbot):
     window.show_audit_log()
     assert closed == [True]
     assert window.session is None
+
+
+def test_a_real_name_in_an_exported_file_name_leaves_as_the_pseudonym(
+    example_path: Path, context: AppContext, tmp_path: Path
+):
+    named = tmp_path / "Halima Osman IMR.docx"  # a name the author typed into the file name
+    assert run(context, "export", str(example_path), "--out", str(named), "--draft") == 0
+    out = tmp_path / "audit.csv"
+    assert run(context, "audit", str(example_path), "--csv", str(out)) == 0
+    assert b"Halima" not in out.read_bytes() and b"Osman" not in out.read_bytes()
+    assert read_csv(out)[-1]["Details"].startswith("Amina ")

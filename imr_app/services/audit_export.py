@@ -24,6 +24,7 @@ from imr_app.core.audit import (
 )
 from imr_app.core.drafts import now
 from imr_app.core.model import AuditEvent
+from imr_app.core.pseudonymise import NameRegister
 from imr_app.core.workflow import Actor
 from imr_app.files import write_atomically
 
@@ -52,8 +53,12 @@ def read_trail(document: ImrDocument) -> list[AuditEvent]:
     return document.load(with_chronology=False).audit
 
 
-def csv_text(events: list[AuditEvent]) -> str:
-    """The CSV for ``events``, header first, with nothing a person typed in the details."""
+def csv_text(events: list[AuditEvent], names: NameRegister | None = None) -> str:
+    """The CSV for ``events``, header first, with nothing a person typed in the details.
+
+    File names are the app's or the user's own choice and may hold a subject's real name
+    ("Halima Osman GP records.csv"): ``names`` puts the pseudonyms in.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -64,18 +69,18 @@ def csv_text(events: list[AuditEvent]) -> str:
             event.actor,
             event.role,
             label(event),
-            public_detail(event),
+            names.replace(public_detail(event)) if names else public_detail(event),
         )
         writer.writerow([_cell(value) for value in row])
     return out.getvalue()
 
 
-def write_csv(events: list[AuditEvent], path: Path) -> None:
+def write_csv(events: list[AuditEvent], path: Path, names: NameRegister | None = None) -> None:
     """Write through a temporary file beside ``path``: a failure never leaves half a log.
 
     UTF-8 with a byte order mark, which is what makes Excel read "é" and "£" right.
     """
-    write_atomically(path, csv_text(events).encode("utf-8-sig"))
+    write_atomically(path, csv_text(events, names).encode("utf-8-sig"))
 
 
 def export_audit_log(
@@ -85,8 +90,9 @@ def export_audit_log(
 
     Returns the export and the event recorded, which a window appends to its open draft.
     """
-    events = filter_events(read_trail(document), kind)
-    write_csv(events, path)
+    draft = document.load(with_chronology=False)
+    events = filter_events(draft.audit, kind)
+    write_csv(events, path, NameRegister(draft.subjects))
     scope = "" if kind is AuditKind.ALL else f", {kind.label.lower()} only"
     noun = "event" if len(events) == 1 else "events"
     event = AuditEvent(
