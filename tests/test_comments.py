@@ -107,6 +107,23 @@ def test_a_missing_or_ambiguous_quote_is_refused_with_a_clear_message(example: I
         anchor_answer(example, "xcix", "anything")
 
 
+def test_words_selected_on_screen_across_formatting_are_found_in_the_markdown(
+    example: ImrDraft,
+):
+    """The window quotes what it shows: no ** or bullet marks, paragraphs as one line break."""
+    answer = example.answer_for("iv")
+    answer.text = (
+        "The DASH was **graded standard** without checking.\n\n"
+        "- the history was not checked\n- no referral"
+    )
+    anchor = anchor_answer(example, "iv", "graded standard without")
+    assert answer.text[anchor.span_start : anchor.span_end] == "graded standard** without"
+    across = anchor_answer(example, "iv", "checking.\nthe history")
+    assert answer.text[across.span_start : across.span_end] == "checking.\n\n- the history"
+    with pytest.raises(QuoteError, match="does not contain"):
+        anchor_answer(example, "iv", "graded medium")
+
+
 def test_unknown_targets_and_ids_are_refused(example: ImrDraft):
     count = len(example.comments)
     with pytest.raises(AnchorError, match="no chronology entry with the id 'nope'"):

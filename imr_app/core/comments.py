@@ -14,6 +14,7 @@ transaction. No Qt and no SQL here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -45,6 +46,8 @@ COMMENT_ADDED = "comment added"
 COMMENT_RESOLVED = "comment resolved"
 
 _QUOTE_SHOWN = 60  # characters of quoted words shown before they are shortened
+# Markdown the editor writes: list markers at a line's start, emphasis and code marks.
+_MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+|[*_`]")
 
 
 class CommentError(ImrError):
@@ -102,19 +105,20 @@ def anchor_answer(draft: ImrDraft, number: str, quote: str = "") -> CommentAncho
     if not quote.strip():
         return CommentAnchor(AnchorKind.ANSWER.value, number)
     text = _answer_text(draft, number)
-    starts = _occurrences(text, quote)
+    spans = [(s, s + len(quote)) for s in _occurrences(text, quote)] or _spans_as_read(text, quote)
     shown = _shorten(quote)
-    if not starts:
+    if not spans:
         raise QuoteError(
             f"The answer to question {number} does not contain the words “{shown}”; "
             "quote them exactly as they appear in the answer."
         )
-    if len(starts) > 1:
+    if len(spans) > 1:
         raise QuoteError(
-            f"The words “{shown}” appear {len(starts)} times in the answer to question "
+            f"The words “{shown}” appear {len(spans)} times in the answer to question "
             f"{number}; quote more of the text so that it points to one place."
         )
-    return CommentAnchor(AnchorKind.ANSWER.value, number, starts[0], starts[0] + len(quote))
+    (start, end), *_ = spans
+    return CommentAnchor(AnchorKind.ANSWER.value, number, start, end)
 
 
 def check_anchor(draft: ImrDraft, anchor: CommentAnchor) -> None:
@@ -305,6 +309,30 @@ def _occurrences(text: str, quote: str) -> list[int]:
         starts.append(at)
         at = text.find(quote, at + 1)
     return starts
+
+
+def _spans_as_read(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where ``quote`` is in ``text`` as a reader sees it: words selected on screen across
+    bold, italics, bullets or paragraphs are not the Markdown the answer is stored as."""
+    read, offsets = _as_read(text)
+    wanted = _as_read(quote)[0].strip()
+    if not wanted:
+        return []
+    return [(offsets[i], offsets[i + len(wanted) - 1] + 1) for i in _occurrences(read, wanted)]
+
+
+def _as_read(text: str) -> tuple[str, list[int]]:
+    """``text`` without Markdown markers, each run of spaces and line breaks one space, and
+    each character's offset in ``text``."""
+    hidden = {i for m in _MARKUP.finditer(text) for i in range(m.start(), m.end())}
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if i in hidden or (ch.isspace() and (not chars or chars[-1] == " ")):
+            continue
+        chars.append(" " if ch.isspace() else ch)
+        offsets.append(i)
+    return "".join(chars), offsets
 
 
 def _shorten(text: str, limit: int = _QUOTE_SHOWN) -> str:
