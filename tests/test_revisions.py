@@ -224,3 +224,16 @@ def test_diff_shows_an_edited_answer_word_by_word_and_chronology_changes(
     assert "[+medium+]" in capsys.readouterr().out
     assert main(["diff", file, "--from", "1", "--to", "7"], context) == 2
     assert "there is no revision 7" in capsys.readouterr().err
+
+
+def test_the_diff_shows_words_as_read_without_markdown_marks(draft: ImrDraft):
+    answer = draft.answers[0]
+    answer.text = "The risk was **graded standard**.\n\n- history not checked"
+    old = content_snapshot(draft)
+    answer.text = "The risk was **graded medium**.\n\n- history not checked\n- no referral"
+    new_text = diff(old, content_snapshot(draft)).render_text()
+    assert "**" not in new_text and "- history" not in new_text
+    assert "medium" in new_text and "• no referral" in new_text
+    marked = content_snapshot(draft)  # bold, and bullets written "- "
+    answer.text = "The risk was graded medium.\n\n* history not checked\n* no referral"
+    assert diff(marked, content_snapshot(draft)).texts == []  # the same words, restyled

@@ -31,6 +31,8 @@ _EQUALITY = ("equality", "subject_id", "Equality")
 ANSWER_KEY = "answer:"
 PROSE_LABELS = {"analysis": "Analysis", "equality.statement": "Equality statement"}
 _TOKENS = re.compile(r"\S+|\s+")
+_BULLET = re.compile(r"(?m)^([ \t]*)[-*+][ \t]+")
+_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
 _ELIDE_OVER = 160  # equal runs longer than this are shortened in the text report
 _ELIDE_KEEP = 60
 
@@ -157,21 +159,16 @@ def diff(old_snapshot: str, new_snapshot: str) -> RevisionDiff:
                 result.fields.append(
                     FieldChange(f"{label} {key}", _show(before.get(key)), _show(after.get(key)))
                 )
-        if before.get("text", "") != after.get("text", ""):
+        old_text, new_text = readable(before.get("text", "")), readable(after.get("text", ""))
+        if old_text != new_text:
             result.texts.append(
-                word_diff(
-                    f"Question {number}",
-                    before.get("text", ""),
-                    after.get("text", ""),
-                    f"{ANSWER_KEY}{number}",
-                )
+                word_diff(f"Question {number}", old_text, new_text, f"{ANSWER_KEY}{number}")
             )
     old_eq, new_eq = old.get("equality", {}), new.get("equality", {})
-    result.texts += [
-        word_diff(label, prose_text(old, key), prose_text(new, key), key)
-        for key, label in PROSE_LABELS.items()
-        if prose_text(old, key) != prose_text(new, key)
-    ]
+    for key, label in PROSE_LABELS.items():
+        old_text, new_text = readable(prose_text(old, key)), readable(prose_text(new, key))
+        if old_text != new_text:
+            result.texts.append(word_diff(label, old_text, new_text, key))
     for key, id_field, heading in _KEYED_LISTS:
         _keyed_changes(result, heading, id_field, old.get(key, []), new.get(key, []))
     _keyed_changes(
@@ -252,6 +249,14 @@ def prose_text(snapshot: str | dict[str, Any], key: str) -> str:
     else:
         raise KeyError(key)
     return text if isinstance(text, str) else ""
+
+
+def readable(markdown: str) -> str:
+    """The words as the reader sees them: no emphasis or code marks, bullets as "•".
+
+    A change of emphasis alone is therefore not shown as a change of words.
+    """
+    return _EMPHASIS.sub("", _BULLET.sub(r"\1• ", markdown))
 
 
 def _compared(token: str) -> str:
