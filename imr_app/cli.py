@@ -578,6 +578,13 @@ def _cmd_compare(args: argparse.Namespace, context: AppContext) -> int:
     if result.relation is Relation.UNRELATED:
         raise CliError(f"{first.name} and {second.name} are different drafts, not two copies")
     if result.relation is Relation.SAME:
+        if not (a.sessions and b.sessions):  # made before copies kept their editing history
+            print(
+                f"{first.name} and {second.name} cannot be told apart: "
+                f"{first.name if not a.sessions else second.name} holds no editing history "
+                "(it was saved before IMR Author recorded one). Compare them by eye."
+            )
+            return EXIT_CHECK_FAILED
         print(f"{first.name} and {second.name} hold the same changes.")
         return EXIT_OK
     if result.relation is Relation.DIVERGED:

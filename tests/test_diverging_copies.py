@@ -209,6 +209,18 @@ def test_cli_compare_says_which_is_newer_or_how_they_diverged(
     assert f"Only in {lead_copy.name}:\n  Edited by {LEAD}" in out
 
 
+def test_cli_compare_does_not_call_copies_without_history_the_same(
+    draft_path: Path, draft, keystore: KeyStore, context: AppContext, capsys, tmp_path: Path
+):
+    before_lineage = schema.MIGRATIONS[:2]
+    ImrDocument.create(draft_path, PASSPHRASE, draft, keystore, migrations=before_lineage)[0].close()
+    copy = tmp_path / "copy.imr"
+    shutil.copy(draft_path, copy)
+    assert main(["compare", str(draft_path), str(copy)], context) == 1
+    out = capsys.readouterr().out
+    assert "cannot be told apart" in out and "hold the same changes" not in out
+
+
 def test_cli_compare_refuses_two_different_drafts(
     created: Path, example_path: Path, context: AppContext, capsys: pytest.CaptureFixture
 ):
