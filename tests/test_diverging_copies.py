@@ -212,8 +212,10 @@ def test_cli_compare_says_which_is_newer_or_how_they_diverged(
 def test_cli_compare_does_not_call_copies_without_history_the_same(
     draft_path: Path, draft, keystore: KeyStore, context: AppContext, capsys, tmp_path: Path
 ):
-    before_lineage = schema.MIGRATIONS[:2]
-    ImrDocument.create(draft_path, PASSPHRASE, draft, keystore, migrations=before_lineage)[0].close()
+    old, _ = ImrDocument.create(
+        draft_path, PASSPHRASE, draft, keystore, migrations=schema.MIGRATIONS[:2]
+    )
+    old.close()
     copy = tmp_path / "copy.imr"
     shutil.copy(draft_path, copy)
     assert main(["compare", str(draft_path), str(copy)], context) == 1
