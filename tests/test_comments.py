@@ -60,7 +60,8 @@ def test_a_comment_on_an_answer_span_points_at_the_quoted_words(example: ImrDraf
     assert comment.id in event.detail
     described = describe_anchor(example, anchor)
     assert described.startswith("Question iv, on “")
-    assert " ".join(quote.split())[:20] in described
+    shown = described.split("“", 1)[1]  # the quoted words as read: no bullet marks
+    assert shown.startswith(" ".join(quote.replace("- ", "").split())[:20])
 
 
 def test_a_comment_on_a_chronology_entry_of_the_example(example: ImrDraft):
@@ -118,6 +119,7 @@ def test_words_selected_on_screen_across_formatting_are_found_in_the_markdown(
     )
     anchor = anchor_answer(example, "iv", "graded standard without")
     assert answer.text[anchor.span_start : anchor.span_end] == "graded standard** without"
+    assert describe_anchor(example, anchor).endswith("on “graded standard without”")
     across = anchor_answer(example, "iv", "checking.\nthe history")
     assert answer.text[across.span_start : across.span_end] == "checking.\n\n- the history"
     with pytest.raises(QuoteError, match="does not contain"):

@@ -166,7 +166,8 @@ def describe_anchor(draft: ImrDraft, anchor: CommentAnchor) -> str:
         text = _answer_text(draft, ref)
         if not 0 <= anchor.span_start < anchor.span_end <= len(text):
             return f"{where}, on words since changed"
-        return f"{where}, on “{_shorten(text[anchor.span_start : anchor.span_end])}”"
+        quoted = _as_read(text[anchor.span_start : anchor.span_end])[0]  # no Markdown marks
+        return f"{where}, on “{_shorten(quoted)}”"
     if anchor.kind == AnchorKind.EQUALITY:
         subject_id, _, characteristic = ref.partition(":")
         subject = next((s for s in draft.subjects if s.id == subject_id), None)
