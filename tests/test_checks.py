@@ -134,6 +134,19 @@ def test_word_count_ignores_markdown_markers():
     assert word_count("**Bold** and *italic*\n\n- one\n- two") == 5
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Seen at 10:30 — by PC 1234, (not) the GP’s e-mail", 10),
+        ("___ --- *** …", 0),
+        ("Zoë\u00a0met\u2003IDVA\tstaff_member", 4),
+        ("=" * 20_000 + " end", 1),  # a pasted rule is not a word, and is counted at once
+    ],
+)
+def test_a_word_is_any_run_with_a_letter_or_digit(text: str, words: int):
+    assert word_count(text) == words
+
+
 def test_cli_check_exits_1_while_hard_errors_remain(
     tmp_path: Path, context: AppContext, monkeypatch, capsys
 ):

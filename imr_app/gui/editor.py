@@ -278,9 +278,11 @@ class DraftEditor(QWidget):
         self._autosave = QTimer(self, singleShot=True)
         self._autosave.timeout.connect(self.save_now)
         self._unsaved_since = QElapsedTimer()
+        first = self.navigator.topLevelItem(0)
+        self.navigator.setCurrentItem(first)
+        self._show_page_of(first)
         self.navigator.currentItemChanged.connect(self._on_navigate)
-        self.navigator.setCurrentItem(self.navigator.topLevelItem(0))
-        self.apply_workflow()
+        self.apply_workflow()  # which shows the statuses
 
     # ---- navigator -----------------------------------------------------------------
     def _build_navigator(self) -> None:
@@ -375,15 +377,18 @@ class DraftEditor(QWidget):
         if current is None:
             return
         self.save_now()
-        key = current.data(0, _KEY_ROLE)
-        if key == (SectionId.TERMS_OF_REFERENCE, "") and current.childCount():
-            key = current.child(0).data(0, _KEY_ROLE)
+        self._show_page_of(current)
+        self.refresh_statuses()
+
+    def _show_page_of(self, item: QTreeWidgetItem) -> None:
+        key = item.data(0, _KEY_ROLE)
+        if key == (SectionId.TERMS_OF_REFERENCE, "") and item.childCount():
+            key = item.child(0).data(0, _KEY_ROLE)
         page = self.page(key)
         if page in self._stale:
             self._stale.discard(page)
             page.refresh()
         self.pages.setCurrentWidget(page)
-        self.refresh_statuses()
 
     def go_to(self, location: Location) -> None:
         """Show the page a problem points at and put the cursor in its field."""

@@ -29,12 +29,12 @@ from imr_app.gui.idle import IdleWatcher
 from imr_app.gui.problems import ProblemsPanel
 from imr_app.gui.review_actions import ReviewActions
 from imr_app.gui.spelling import SpellingService
-from imr_app.gui.start_screen import StartScreen
 from imr_app.settings import SettingsStore
 
 if TYPE_CHECKING:
     from imr_app.gui.comments_panel import CommentsPanel
     from imr_app.gui.find_dialog import FindDialog
+    from imr_app.gui.start_screen import StartScreen
     from imr_app.services.checks import Location
     from imr_app.services.session import DraftSession
     from imr_app.storage.document import ImrDocument
@@ -66,7 +66,8 @@ class MainWindow(QMainWindow):
     # Emitted from the loading thread; Qt queues it to the window's thread.
     chronology_loaded = Signal()
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, *, start_screen: bool = True) -> None:
+        """``start_screen=False`` when a draft is about to open: it shows in its place."""
         super().__init__()
         self.context = context
         self.store = SettingsStore(context.paths.config_dir)
@@ -79,13 +80,10 @@ class MainWindow(QMainWindow):
         self.resize(1366, 768)
 
         self.stack = QStackedWidget()
-        self.start = StartScreen()
-        self.start.new_requested.connect(self.new_draft)
-        self.start.browse_requested.connect(self.browse)
-        self.start.open_requested.connect(self.open_path)
-        self.start.remove_requested.connect(self._forget_recent)
+        self._start: StartScreen | None = None  # built when first shown
+        if not start_screen:
+            self.stack.addWidget(QWidget())  # blank for the moment the draft takes to open
         self.locked = LockedScreen(self.unlock)
-        self.stack.addWidget(self.start)
         self.stack.addWidget(self.locked)
         self.setCentralWidget(self.stack)
 
@@ -116,8 +114,23 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self.chronology_loaded.connect(self._on_chronology_loaded)
         self._build_menus()
-        self._refresh_start()
+        if start_screen:
+            self._refresh_start()
         self._update_actions()
+
+    @property
+    def start(self) -> StartScreen:
+        """The start screen, built the first time it is needed."""
+        if self._start is None:
+            from imr_app.gui.start_screen import StartScreen
+
+            self._start = StartScreen()
+            self._start.new_requested.connect(self.new_draft)
+            self._start.browse_requested.connect(self.browse)
+            self._start.open_requested.connect(self.open_path)
+            self._start.remove_requested.connect(self._forget_recent)
+            self.stack.addWidget(self._start)
+        return self._start
 
     # ---- menus ---------------------------------------------------------------------
     def _action(
@@ -256,6 +269,8 @@ class MainWindow(QMainWindow):
         opened = _open_draft(self, Path(path), self.context)
         if opened is not None:
             self._start_session(*opened)
+        elif self.editor is None:
+            self._refresh_start()  # e.g. a draft given at start-up did not open
 
     def _start_session(self, document: ImrDocument, warnings: list[str]) -> None:
         from imr_app.services.session import DraftSession

@@ -8,12 +8,17 @@ storing a key in a file.
 from __future__ import annotations
 
 import contextlib
+import importlib
 from pathlib import Path
 from typing import Any
 
 from imr_app.core.errors import ImrError
 from imr_app.files import write_atomically
+from imr_app.storage.deferred_imports import defer
 from imr_app.storage.keys import KEY_BYTES, keyring_account
+
+# Before anything imports keyring: what it imports but never runs here loads only if used.
+defer("urllib.request", "importlib_metadata")
 
 SERVICE = "IMR Author"
 # Which OS keyring backend this computer has, found once (see ``_load_backend``).
@@ -30,6 +35,17 @@ class KeyStore:
     def __init__(self, backend: Any | None = None, remembered: Path | None = None) -> None:
         self._backend = backend
         self.remembered = remembered  # where the OS backend's name is kept between starts
+
+    def import_backend(self) -> None:
+        """Import the keyring package and the remembered OS backend's module, without
+        opening the keyring (that can wait on the desktop's keyring service)."""
+        import keyring  # noqa: F401
+
+        if self._backend is None and self.remembered is not None:
+            with contextlib.suppress(Exception):  # found again, and explained, on first use
+                module = _remembered_name(self.remembered).rpartition(".")[0]
+                if module:
+                    importlib.import_module(module)
 
     def _keyring(self) -> Any:
         if self._backend is None:
@@ -95,14 +111,18 @@ def _load_backend(remembered: Path | None) -> Any:
 BACKEND_PACKAGES = ("keyring.backends.", "keyrings.")
 
 
+def _remembered_name(remembered: Path) -> str:
+    """The remembered backend's dotted name; '' unless it lies in the keyring packages."""
+    name = remembered.read_text(encoding="utf-8").strip()
+    return name if name.startswith(BACKEND_PACKAGES) else ""
+
+
 def _remembered_backend(remembered: Path) -> Any | None:
     from keyring import core
 
     try:
-        name = remembered.read_text(encoding="utf-8").strip()
-        if not name.startswith(BACKEND_PACKAGES):
-            return None
-        return core.load_keyring(name)
+        name = _remembered_name(remembered)
+        return core.load_keyring(name) if name else None
     except Exception:  # gone, unreadable, uninstalled or no longer viable: find it again
         return None
 
