@@ -8,6 +8,7 @@ runs it, so a missing resource or native library fails the build, not a user.
 from __future__ import annotations
 
 import secrets
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,7 +42,25 @@ def run_selftest() -> list[str]:
             if interchange.dumps(loaded) != example:
                 problems.append("the example did not round-trip unchanged")
         problems += _export_problems(loaded, Path(tmp))
-    return problems
+    return problems + _keyring_problems()
+
+
+def _keyring_problems() -> list[str]:
+    """keyring loads, and what it imports behind stand-ins (D45) loads when touched: the
+    bundle's importer must serve both. No key is read or written."""
+    import keyring  # noqa: F401  (imports them, behind their stand-ins)
+
+    try:
+        from urllib.request import Request
+
+        Request("https://example.org/")
+        if sys.version_info < (3, 12):  # keyring's plug-in search reads package metadata
+            from importlib_metadata import version
+
+            version("keyring")
+    except Exception as exc:
+        return [f"a module keyring imports did not load: {exc}"]
+    return []
 
 
 def _export_problems(draft: ImrDraft, folder: Path) -> list[str]:
