@@ -15,8 +15,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from imr_app.core import dates
-from imr_app.core.dates import MONTHS, DateError, format_uk, parse_uk_date
+from imr_app.core.dates import (
+    MONTHS,
+    DateError,
+    format_uk,
+    full_year,
+    parse_uk_date,
+    read_day_month_year,
+)
 from imr_app.core.model import ChronologyEntry, DateCertainty
 
 EARLIEST_YEAR = 1900
@@ -248,13 +254,13 @@ def _refuse_ambiguous(text: str) -> None:
     """Ask rather than guess when "5/16" or "May 16" could be a month or a day."""
     if m := _SHORT_MONTH_NUMERIC.match(text):
         raise DateError(
-            f"'{text}' is ambiguous: write {int(m[1]):02d}/{dates._year(m[2])} for the month, "
+            f"'{text}' is ambiguous: write {int(m[1]):02d}/{full_year(m[2])} for the month, "
             "or dd/mm/yyyy for a day."
         )
     if (m := _SHORT_MONTH_WORDS.match(text)) and m[1].lower() in MONTHS:
         month = MONTHS[m[1].lower()]
         raise DateError(
-            f"'{text}' is ambiguous: write {calendar.month_name[month]} {dates._year(m[2])} "
+            f"'{text}' is ambiguous: write {calendar.month_name[month]} {full_year(m[2])} "
             f"for the month, or {int(m[2]):02d}/{month:02d}/yyyy for a day."
         )
 
@@ -269,7 +275,7 @@ def _exact(text: str) -> date:
 
 def _explain(text: str, error: DateError) -> str:
     """Name what is impossible: a 29 February outside a leap year, a US-ordered date."""
-    parts = _day_month_year(" ".join(text.lower().split()))
+    parts = read_day_month_year(" ".join(text.lower().split()))
     if parts is None:
         return (
             f"'{text}' is not a date: type dd/mm/yyyy, or when less is known 05/2016, "
@@ -290,19 +296,6 @@ def _explain(text: str, error: DateError) -> str:
             f"({calendar.month_name[month]} {year} has {days} days)."
         )
     return str(error)
-
-
-def _day_month_year(cleaned: str) -> tuple[int, int, int] | None:
-    """The numbers ``parse_uk_date`` read, read the same way, to explain its refusal."""
-    if m := dates._ISO.match(cleaned):
-        return int(m[3]), int(m[2]), int(m[1])
-    if m := dates._NUMERIC.match(cleaned):
-        return int(m[1]), int(m[2]), dates._year(m[3])
-    if m := dates._WORDS.match(cleaned):
-        if m[2] not in MONTHS:
-            raise DateError(f"'{m[2]}' is not a month.")
-        return int(m[1]), MONTHS[m[2]], dates._year(m[3])
-    return None
 
 
 def _exists(year: int, month: int, day: int) -> bool:

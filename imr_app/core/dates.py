@@ -41,11 +41,29 @@ def format_uk(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _year(text: str) -> int:
+def full_year(text: str) -> int:
+    """'16' is 2016 and '85' is 1985: the reviews look back decades, not ahead."""
     year = int(text)
-    if len(text) == 2:  # 16 -> 2016, 85 -> 1985: the reviews look back decades, not ahead
+    if len(text) == 2:
         year += 2000 if year <= date.today().year % 100 else 1900
     return year
+
+
+def read_day_month_year(cleaned: str) -> tuple[int, int, int] | None:
+    """(day, month, year) as typed, unchecked; None when it is no date format we read.
+
+    ``cleaned`` is lower case with single spaces. A word where the month goes that is no
+    month raises ``DateError``.
+    """
+    if m := _ISO.match(cleaned):
+        return int(m[3]), int(m[2]), int(m[1])
+    if m := _NUMERIC.match(cleaned):
+        return int(m[1]), int(m[2]), full_year(m[3])
+    if m := _WORDS.match(cleaned):
+        if m[2] not in MONTHS:
+            raise DateError(f"'{m[2]}' is not a month.")
+        return int(m[1]), MONTHS[m[2]], full_year(m[3])
+    return None
 
 
 def parse_uk_date(text: str) -> date:
@@ -53,16 +71,10 @@ def parse_uk_date(text: str) -> date:
     cleaned = " ".join(text.strip().lower().split())
     if not cleaned:
         raise DateError("No date given.")
-    if m := _ISO.match(cleaned):
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    elif m := _NUMERIC.match(cleaned):
-        d, mo, y = int(m[1]), int(m[2]), _year(m[3])
-    elif m := _WORDS.match(cleaned):
-        if m[2] not in MONTHS:
-            raise DateError(f"'{m[2]}' is not a month.")
-        d, mo, y = int(m[1]), MONTHS[m[2]], _year(m[3])
-    else:
+    read = read_day_month_year(cleaned)
+    if read is None:
         raise DateError(f"'{text.strip()}' is not a date; type it as dd/mm/yyyy.")
+    d, mo, y = read
     if not 1 <= mo <= 12:
         raise DateError(f"There is no month {mo}; dates are day/month/year.")
     try:
