@@ -39,6 +39,7 @@ def test_a_draft_given_at_start_opens_in_place_of_the_start_screen(
     qtbot.waitUntil(lambda: window.editor is not None)
     assert window.stack.currentWidget() is window.editor
     assert window.windowTitle() == "DHR Amina — IMR Author"
+    assert shown[0].text() == "Opening amina.imr…"  # what shows while it opens
     assert not any(isinstance(widget, StartScreen) for widget in shown)
     _close(window)
 

@@ -53,7 +53,7 @@ def build_window(context: AppContext, file: Path | None = None) -> MainWindow:
     app.setOrganizationName("IMR Author")
     from imr_app.gui.main_window import MainWindow
 
-    window = MainWindow(context, start_screen=file is None)
+    window = MainWindow(context, opening=file)
     window.show()
     if file is not None:
         QTimer.singleShot(0, lambda: window.open_path(file))

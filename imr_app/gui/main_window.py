@@ -66,8 +66,8 @@ class MainWindow(QMainWindow):
     # Emitted from the loading thread; Qt queues it to the window's thread.
     chronology_loaded = Signal()
 
-    def __init__(self, context: AppContext, *, start_screen: bool = True) -> None:
-        """``start_screen=False`` when a draft is about to open: it shows in its place."""
+    def __init__(self, context: AppContext, *, opening: Path | None = None) -> None:
+        """``opening``: a draft about to open, named on screen in place of the start screen."""
         super().__init__()
         self.context = context
         self.store = SettingsStore(context.paths.config_dir)
@@ -81,8 +81,10 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self._start: StartScreen | None = None  # built when first shown
-        if not start_screen:
-            self.stack.addWidget(QWidget())  # blank for the moment the draft takes to open
+        if opening is not None:
+            waiting = QLabel(f"Opening {opening.name}…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(waiting)
         self.locked = LockedScreen(self.unlock)
         self.stack.addWidget(self.locked)
         self.setCentralWidget(self.stack)
@@ -114,7 +116,7 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         self.chronology_loaded.connect(self._on_chronology_loaded)
         self._build_menus()
-        if start_screen:
+        if opening is None:
             self._refresh_start()
         self._update_actions()
 
