@@ -17,6 +17,7 @@ from imr_app.core.comments import (
     UnknownCommentError,
     add_comment,
     anchor_answer,
+    anchored_words,
     describe_anchor,
     parse_anchor,
     reply,
@@ -124,6 +125,23 @@ def test_words_selected_on_screen_across_formatting_are_found_in_the_markdown(
     assert answer.text[across.span_start : across.span_end] == "checking.\n\n- the history"
     with pytest.raises(QuoteError, match="does not contain"):
         anchor_answer(example, "iv", "graded medium")
+
+
+def test_words_that_appear_again_are_anchored_where_they_were_selected(example: ImrDraft):
+    answer = example.answer_for("iv")
+    answer.text = "The officer **graded** it standard. The sergeant graded it again.\n"
+    first, second = (anchor_answer(example, "iv", "graded it", n) for n in (0, 1))
+    assert (first.span_start, second.span_start) == (
+        answer.text.index("graded"),
+        answer.text.rindex("graded"),
+    )
+    assert [anchored_words(example, a) for a in (first, second)] == [
+        ("graded it", 0),
+        ("graded it", 1),
+    ]
+    with pytest.raises(QuoteError, match="appear 2 times"):
+        anchor_answer(example, "iv", "graded it", 2)  # no third: ask for more words
+    assert anchored_words(example, anchor_answer(example, "iv")) is None  # the whole answer
 
 
 def test_unknown_targets_and_ids_are_refused(example: ImrDraft):

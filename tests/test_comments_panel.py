@@ -112,26 +112,47 @@ def test_comment_reply_resolve_go_to_and_reopen(
 
 def test_errors_are_messages_and_sections_get_comments(window: MainWindow) -> None:
     panel = _panel(window)
-    window.editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "ii", "answer"))
-    page = window.editor.current_page()
-    assert isinstance(page, QuestionPage)
-    plain = page.editor.toPlainText()
-    assert plain.count(" the ") > 1
-    start = plain.index(" the ") + 1
-    cursor = page.editor.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(start + 3, cursor.MoveMode.KeepAnchor)  # "the": many in the answer
-    page.editor.setTextCursor(cursor)
+    _select_in_answer(window, "ii")
     before = len(window.session.draft.audit)
-    panel.text.setPlainText("Which one?")
+    panel.text.setPlainText("   ")
     assert not panel.add_on_page()
-    assert "quote more of the text" in panel.message.text()
+    assert panel.message.text() == "A comment needs some text."
     assert len(window.session.draft.audit) == before
-    assert panel.text.toPlainText() == "Which one?"  # kept for another try
 
     window.editor.go_to(Location(SectionId.RECOMMENDATIONS))
+    panel.text.setPlainText("Who leads this?")
     assert panel.add_on_page(), panel.message.text()
     [comment] = unresolved(window.session.draft)
     assert comment.anchor.kind == "section"
     assert location_for(comment.anchor) == Location(SectionId.RECOMMENDATIONS)
     assert panel.list.item(0).text().startswith("Section: ")
+
+
+def test_words_that_appear_again_are_commented_where_selected_and_go_to_finds_them(
+    window: MainWindow,
+) -> None:
+    panel = _panel(window)
+    window.editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, "ii", "answer"))
+    page = window.editor.current_page()
+    assert isinstance(page, QuestionPage)
+    plain = page.editor.toPlainText()
+    assert plain.count(" the ") > 2
+    second = plain.index(" the ", plain.index(" the ") + 1) + 1
+    cursor = page.editor.textCursor()
+    cursor.setPosition(second)
+    cursor.setPosition(second + 3, cursor.MoveMode.KeepAnchor)  # the second "the" of many
+    page.editor.setTextCursor(cursor)
+    panel.text.setPlainText("Which team?")
+    assert panel.add_on_page(), panel.message.text()
+    [comment] = unresolved(window.session.draft)
+    answer = page.answer.text
+    assert answer[comment.anchor.span_start : comment.anchor.span_end] == "the"
+    assert comment.anchor.span_start > answer.index("the")  # not simply the first
+
+    window.editor.go_to(Location(SectionId.RECOMMENDATIONS))
+    panel.list.setCurrentRow(0)
+    panel.go_to()
+    shown = window.editor.current_page()
+    assert shown is page
+    selection = page.editor.textCursor()
+    assert (selection.selectionStart(), selection.selectedText()) == (second, "the")

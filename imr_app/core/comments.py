@@ -95,23 +95,32 @@ def parse_anchor(spec: str) -> CommentAnchor:
     return CommentAnchor(anchor_kind.value, ref.strip())
 
 
-def anchor_answer(draft: ImrDraft, number: str, quote: str = "") -> CommentAnchor:
+def anchor_answer(
+    draft: ImrDraft, number: str, quote: str = "", appearance: int | None = None
+) -> CommentAnchor:
     """An anchor on the answer to question ``number``, on the quoted words if any are given.
 
-    The quote must appear exactly once in the answer's text, so the span is unambiguous.
+    Words that appear more than once need ``appearance`` (0 for the first, in reading order),
+    as the window knows from where they were selected; else the quote must be unique.
     """
     number = number.strip()
     _require_question(draft, number)
     if not quote.strip():
         return CommentAnchor(AnchorKind.ANSWER.value, number)
     text = _answer_text(draft, number)
-    spans = [(s, s + len(quote)) for s in _occurrences(text, quote)] or _spans_as_read(text, quote)
+    raw = [(s, s + len(quote)) for s in _occurrences(text, quote)]
+    if raw and _as_read(quote)[0].strip() != quote:  # Markdown typed on purpose (the CLI)
+        spans = raw
+    else:  # words as read, every appearance in reading order, across formatting
+        spans = _spans_as_read(text, quote) or raw
     shown = _shorten(quote)
     if not spans:
         raise QuoteError(
             f"The answer to question {number} does not contain the words “{shown}”; "
             "quote them exactly as they appear in the answer."
         )
+    if len(spans) > 1 and appearance is not None and 0 <= appearance < len(spans):
+        spans = [spans[appearance]]
     if len(spans) > 1:
         raise QuoteError(
             f"The words “{shown}” appear {len(spans)} times in the answer to question "
@@ -119,6 +128,19 @@ def anchor_answer(draft: ImrDraft, number: str, quote: str = "") -> CommentAncho
         )
     (start, end), *_ = spans
     return CommentAnchor(AnchorKind.ANSWER.value, number, start, end)
+
+
+def anchored_words(draft: ImrDraft, anchor: CommentAnchor) -> tuple[str, int] | None:
+    """The words a comment on part of an answer is on, as read, and which appearance of them
+    in the answer it is (0 for the first); None for anything else."""
+    start, end = anchor.span_start, anchor.span_end
+    if anchor.kind != AnchorKind.ANSWER or start is None or end is None:
+        return None
+    text = _answer_text(draft, anchor.ref)
+    quote = _as_read(text[start:end])[0].strip()
+    spans = _spans_as_read(text, quote)
+    earlier = sum(1 for found, _end in spans if found < start)
+    return (quote, earlier) if earlier < len(spans) else None
 
 
 def check_anchor(draft: ImrDraft, anchor: CommentAnchor) -> None:

@@ -35,6 +35,7 @@ from imr_app.core import comments
 from imr_app.core.comments import AnchorKind, Thread
 from imr_app.core.model import Comment, CommentAnchor, ImrDraft, SectionId
 from imr_app.core.workflow import Actor
+from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.comment_locations import location_for
 from imr_app.services.review import change_comments
 
@@ -67,12 +68,6 @@ def describe_thread(draft: ImrDraft, thread: Thread) -> str:
     ]
     lines += [f"    ↳ {_who(r)}, {_when(r)}: {r.text}" for r in thread.replies]
     return "\n".join(lines)
-
-
-def _selected_words(page: QWidget) -> str:
-    """The words selected in a question page's answer, with Qt's paragraph marks as newlines."""
-    quote = page.editor.textCursor().selectedText()  # type: ignore[attr-defined]
-    return str(quote).replace("\u2029", "\n").replace("\u2028", "\n")
 
 
 class CommentsPanel(QWidget):
@@ -205,7 +200,8 @@ class CommentsPanel(QWidget):
             return
         self.editor.save_now()  # the quote is found in the saved answer text
         try:
-            anchor = comments.anchor_answer(self.session.draft, number, _selected_words(page))
+            quote, appearance = page.editor.selected_words()  # type: ignore[attr-defined]
+            anchor = comments.anchor_answer(self.session.draft, number, quote, appearance)
         except comments.CommentError as exc:
             self._show_dock()
             self._say(str(exc))
@@ -262,6 +258,10 @@ class CommentsPanel(QWidget):
             self._say(f"“{where}” cannot be shown in the editor.")
             return
         self.jump_requested.emit(location)
+        words = comments.anchored_words(self.session.draft, thread.comment.anchor)
+        page = self.editor.current_page() if self.editor is not None else None
+        if words is not None and isinstance(getattr(page, "editor", None), RichTextEdit):
+            page.editor.select_words(*words)  # type: ignore[union-attr]
 
     def add_on_page(self) -> bool:
         """Comment on the page shown: the selected words of an answer, or the whole section."""
@@ -272,9 +272,9 @@ class CommentsPanel(QWidget):
         self.editor.save_now()  # the quote is found in the saved answer text
         number = getattr(page, "number", "")
         if number and page.section is SectionId.TERMS_OF_REFERENCE:
-            quote = _selected_words(page)
+            quote, appearance = page.editor.selected_words()  # type: ignore[attr-defined]
             make: Callable[[], CommentAnchor] = lambda: comments.anchor_answer(  # noqa: E731
-                draft, number, quote
+                draft, number, quote, appearance
             )
         else:
             section = page.section
