@@ -108,11 +108,9 @@ def anchor_answer(
     if not quote.strip():
         return CommentAnchor(AnchorKind.ANSWER.value, number)
     text = _answer_text(draft, number)
-    raw = [(s, s + len(quote)) for s in _occurrences(text, quote)]
-    if raw and _as_read(quote)[0].strip() != quote:  # Markdown typed on purpose (the CLI)
-        spans = raw
-    else:  # words as read, every appearance in reading order, across formatting
-        spans = _spans_as_read(text, quote) or raw
+    spans = word_spans(text, quote)
+    if appearance is None:  # a quote typed, not selected: as typed first, Markdown and all
+        spans = [(s, s + len(quote)) for s in _occurrences(text, quote)] or spans
     shown = _shorten(quote)
     if not spans:
         raise QuoteError(
@@ -132,15 +130,45 @@ def anchor_answer(
 
 def anchored_words(draft: ImrDraft, anchor: CommentAnchor) -> tuple[str, int] | None:
     """The words a comment on part of an answer is on, as read, and which appearance of them
-    in the answer it is (0 for the first); None for anything else."""
+    in the answer it is (0 for the first, as ``word_spans`` counts); None for anything else."""
     start, end = anchor.span_start, anchor.span_end
     if anchor.kind != AnchorKind.ANSWER or start is None or end is None:
         return None
     text = _answer_text(draft, anchor.ref)
-    quote = _as_read(text[start:end])[0].strip()
-    spans = _spans_as_read(text, quote)
+    quote = " ".join(_MARKUP.sub("", text[start:end]).split())  # as read
+    spans = word_spans(text, quote)
     earlier = sum(1 for found, _end in spans if found < start)
     return (quote, earlier) if earlier < len(spans) else None
+
+
+def word_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every appearance of ``quote``'s words in ``text``, overlapping ones too, in reading
+    order, as spans of ``text``.
+
+    Only letters, digits and the breaks between words count, so the words match whether
+    ``text`` is an answer's Markdown or the editor's plain text, whatever emphasis, bullets,
+    punctuation or spacing surround them. The editor and the anchors count appearances here.
+    """
+    read, offsets = _words_only(text)
+    wanted = _words_only(quote)[0].strip()
+    if not wanted:
+        return []
+    return [(offsets[i], offsets[i + len(wanted) - 1] + 1) for i in _occurrences(read, wanted)]
+
+
+def _words_only(text: str) -> tuple[str, list[int]]:
+    """``text`` as its letters and digits with one space for each break between words, and
+    each kept character's offset in ``text``."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isalnum():
+            chars.append(ch)
+            offsets.append(i)
+        elif ch.isspace() and chars and chars[-1] != " ":
+            chars.append(" ")
+            offsets.append(i)
+    return "".join(chars), offsets
 
 
 def check_anchor(draft: ImrDraft, anchor: CommentAnchor) -> None:
@@ -188,7 +216,7 @@ def describe_anchor(draft: ImrDraft, anchor: CommentAnchor) -> str:
         text = _answer_text(draft, ref)
         if not 0 <= anchor.span_start < anchor.span_end <= len(text):
             return f"{where}, on words since changed"
-        quoted = _as_read(text[anchor.span_start : anchor.span_end])[0]  # no Markdown marks
+        quoted = _MARKUP.sub("", text[anchor.span_start : anchor.span_end])  # as read
         return f"{where}, on “{_shorten(quoted)}”"
     if anchor.kind == AnchorKind.EQUALITY:
         subject_id, _, characteristic = ref.partition(":")
@@ -332,30 +360,6 @@ def _occurrences(text: str, quote: str) -> list[int]:
         starts.append(at)
         at = text.find(quote, at + 1)
     return starts
-
-
-def _spans_as_read(text: str, quote: str) -> list[tuple[int, int]]:
-    """Where ``quote`` is in ``text`` as a reader sees it: words selected on screen across
-    bold, italics, bullets or paragraphs are not the Markdown the answer is stored as."""
-    read, offsets = _as_read(text)
-    wanted = _as_read(quote)[0].strip()
-    if not wanted:
-        return []
-    return [(offsets[i], offsets[i + len(wanted) - 1] + 1) for i in _occurrences(read, wanted)]
-
-
-def _as_read(text: str) -> tuple[str, list[int]]:
-    """``text`` without Markdown markers, each run of spaces and line breaks one space, and
-    each character's offset in ``text``."""
-    hidden = {i for m in _MARKUP.finditer(text) for i in range(m.start(), m.end())}
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if i in hidden or (ch.isspace() and (not chars or chars[-1] == " ")):
-            continue
-        chars.append(" " if ch.isspace() else ch)
-        offsets.append(i)
-    return "".join(chars), offsets
 
 
 def _shorten(text: str, limit: int = _QUOTE_SHOWN) -> str:

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from imr_app.core import comments
 from imr_app.core.comments import AnchorKind, Thread
-from imr_app.core.model import Comment, CommentAnchor, ImrDraft, SectionId
+from imr_app.core.model import Comment, CommentAnchor, ImrDraft
 from imr_app.core.workflow import Actor
-from imr_app.gui.widgets.rich_text import RichTextEdit
+from imr_app.gui.pages.question import QuestionPage
 from imr_app.services.comment_locations import location_for
 from imr_app.services.review import change_comments
 
@@ -194,14 +194,12 @@ class CommentsPanel(QWidget):
         if self.editor is None or self.session is None:
             return
         page = self.editor.current_page()
-        number = getattr(page, "number", "")
-        if not number:
+        if not isinstance(page, QuestionPage):
             self.comment_on(page.comment_anchor())
             return
         self.editor.save_now()  # the quote is found in the saved answer text
         try:
-            quote, appearance = page.editor.selected_words()  # type: ignore[attr-defined]
-            anchor = comments.anchor_answer(self.session.draft, number, quote, appearance)
+            anchor = page.selection_anchor()
         except comments.CommentError as exc:
             self._show_dock()
             self._say(str(exc))
@@ -260,8 +258,8 @@ class CommentsPanel(QWidget):
         self.jump_requested.emit(location)
         words = comments.anchored_words(self.session.draft, thread.comment.anchor)
         page = self.editor.current_page() if self.editor is not None else None
-        if words is not None and isinstance(getattr(page, "editor", None), RichTextEdit):
-            page.editor.select_words(*words)  # type: ignore[union-attr]
+        if words is not None and isinstance(page, QuestionPage):
+            page.editor.select_words(*words)
 
     def add_on_page(self) -> bool:
         """Comment on the page shown: the selected words of an answer, or the whole section."""
@@ -270,12 +268,9 @@ class CommentsPanel(QWidget):
         draft = self.session.draft
         page = self.editor.current_page()
         self.editor.save_now()  # the quote is found in the saved answer text
-        number = getattr(page, "number", "")
-        if number and page.section is SectionId.TERMS_OF_REFERENCE:
-            quote, appearance = page.editor.selected_words()  # type: ignore[attr-defined]
-            make: Callable[[], CommentAnchor] = lambda: comments.anchor_answer(  # noqa: E731
-                draft, number, quote, appearance
-            )
+        make: Callable[[], CommentAnchor]
+        if isinstance(page, QuestionPage):
+            make = page.selection_anchor
         else:
             section = page.section
             make = lambda: CommentAnchor(AnchorKind.SECTION.value, section.value)  # noqa: E731

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imr_app.core.comments import anchor_answer
 from imr_app.core.dates import format_uk
-from imr_app.core.model import AnswerStatus, ChronologyEntry, SectionId
+from imr_app.core.model import AnswerStatus, ChronologyEntry, CommentAnchor, SectionId
 from imr_app.core.question_sets import question_text
 from imr_app.core.sections import word_count
 from imr_app.gui.pages.base import Changed, SectionPage
@@ -132,6 +133,12 @@ class QuestionPage(SectionPage):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         self.refresh()
+
+    def selection_anchor(self) -> CommentAnchor:
+        """What a comment on the selection is on: the selected words, at the place they were
+        selected, else the whole answer. ``CommentError`` when they are not in the answer."""
+        quote, appearance = self.editor.selected_words()
+        return anchor_answer(self.draft, self.number, quote, appearance)
 
     def _formatting_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()

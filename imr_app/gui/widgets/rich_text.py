@@ -6,12 +6,11 @@ with Word's control characters cleaned, so a paste can never break an export.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QFont, QKeySequence, QTextCharFormat, QTextListFormat
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from imr_app.core.comments import word_spans
 from imr_app.core.text import clean_text
 
 
@@ -44,15 +43,15 @@ class RichTextEdit(QTextEdit):
 
     def selected_words(self) -> tuple[str, int]:
         """The words selected (paragraph marks as newlines), and which appearance of those
-        words in the text they are, 0 for the first: the same words may appear again."""
+        words in the text they are, 0 for the first, counted as the anchors count them."""
         cursor = self.textCursor()
         quote = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
-        found = _appearances(self.toPlainText(), quote)
+        found = word_spans(self.toPlainText(), quote)
         return quote, sum(1 for start, _end in found if start < cursor.selectionStart())
 
     def select_words(self, quote: str, appearance: int) -> bool:
-        """Select that appearance of ``quote`` (as ``selected_words`` gave them) and show it."""
-        found = _appearances(self.toPlainText(), quote)
+        """Select that appearance of ``quote``'s words and show it; False when there is none."""
+        found = word_spans(self.toPlainText(), quote)
         if not 0 <= appearance < len(found):
             return False
         start, end = found[appearance]
@@ -106,12 +105,3 @@ class RichTextEdit(QTextEdit):
         if removed != added or steps != self._undo_steps:
             self._undo_steps = steps
             self.edited.emit()
-
-
-def _appearances(text: str, quote: str) -> list[tuple[int, int]]:
-    """Where the words of ``quote`` appear in ``text``, any spacing or line breaks between."""
-    words = quote.split()
-    if not words:
-        return []
-    pattern = re.compile(r"\s+".join(map(re.escape, words)))
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
