@@ -2,44 +2,52 @@
 
 keyring imports ``urllib.request`` (jaraco.context needs it only to download tarballs) and,
 before Python 3.12, ``importlib_metadata`` (to find backend plug-ins, a search skipped once a
-backend is remembered). Together they are about 13 ms of every start (D45). A stand-in takes
-each one's place in ``sys.modules``; the first attribute read imports the real module.
+backend is remembered). Together they are about 13 ms of every start (D45). An empty module
+takes each one's place in ``sys.modules``; the first attribute read runs the real module's
+code in it, so it then is the real module for everyone who holds it.
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import sys
 import threading
 from types import ModuleType
 from typing import Any
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: running one module's code may touch another
+_running: set[str] = set()
 
 
-class _StandIn(ModuleType):
-    """Holds a module's place until an attribute is read, then becomes a copy of it."""
+class _NotYetRun(ModuleType):
+    """A module whose code has not run: reading an attribute it lacks runs it first."""
 
     def __getattr__(self, attr: str) -> Any:
-        return getattr(_load(self), attr)
+        _run(self)
+        return ModuleType.__getattribute__(self, attr)
 
 
-def _load(stand_in: _StandIn) -> ModuleType:
-    name = stand_in.__name__
+def _run(module: _NotYetRun) -> None:
+    """Run the module's code in it, once; other threads wait until it has run."""
+    name = module.__name__
     with _LOCK:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
-        real = importlib.import_module(name)
-        parent, _, child = name.rpartition(".")
-        if parent:
-            setattr(sys.modules[parent], child, real)
-        stand_in.__dict__.update(real.__dict__)  # for those who kept the stand-in
-    return real
+        if type(module) is not _NotYetRun or name in _running:  # run, or its own code asks
+            return
+        spec = module.__spec__
+        assert spec is not None and spec.loader is not None
+        _running.add(name)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:  # as a failed import: gone, so the next import retries
+            sys.modules.pop(name, None)
+            raise AttributeError(f"module {name!r} could not be loaded") from exc
+        finally:
+            _running.discard(name)
+            module.__class__ = ModuleType  # from here on, a plain module
 
 
 def defer(*names: str) -> None:
-    """Put a stand-in in place of each module not yet imported."""
+    """Put a module whose code runs on first use in place of each one not yet imported."""
     for name in names:
         if name in sys.modules:
             continue
@@ -47,11 +55,11 @@ def defer(*names: str) -> None:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):
             continue
-        if spec is None:
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             continue
-        stand_in = _StandIn(name)
-        stand_in.__spec__ = spec  # the import system reads it without loading the module
-        sys.modules[name] = stand_in
+        module = importlib.util.module_from_spec(spec)
+        module.__class__ = _NotYetRun
+        sys.modules[name] = module
         parent, _, child = name.rpartition(".")
-        if parent:
-            setattr(sys.modules[parent], child, stand_in)
+        if parent:  # as the import system does, so `import a.b` then `a.b.x` works
+            setattr(sys.modules[parent], child, module)
