@@ -34,37 +34,57 @@ def test_a_draft_given_at_start_opens_in_place_of_the_start_screen(
 ):
     window = build_window(context, created)
     qtbot.addWidget(window)
-    shown = [window.stack.currentWidget()]
-    window.stack.currentChanged.connect(lambda _: shown.append(window.stack.currentWidget()))
+    assert window.stack.currentWidget().text() == "Opening amina.imr…"  # while it opens
+    shown: list[type] = []
+    window.stack.currentChanged.connect(lambda _: shown.append(type(window.stack.currentWidget())))
     qtbot.waitUntil(lambda: window.editor is not None)
     assert window.stack.currentWidget() is window.editor
     assert window.windowTitle() == "DHR Amina — IMR Author"
-    assert shown[0].text() == "Opening amina.imr…"  # what shows while it opens
-    assert not any(isinstance(widget, StartScreen) for widget in shown)
+    assert StartScreen not in shown
     _close(window)
+
+
+def _close_the_message_when_shown(seen: list[str]) -> None:
+    """Answer the unlock dialog's message, whenever it comes, by closing it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, close)
+            return
+        seen.append(dialog.message.text())
+        dialog.reject()
+
+    QTimer.singleShot(0, close)
 
 
 def test_a_draft_given_at_start_that_will_not_open_leaves_the_start_screen(
     qtbot, context: AppContext, tmp_path: Path
 ):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
     seen: list[str] = []
-
-    def close_the_message() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, close_the_message)
-            return
-        seen.append(dialog.message.text())
-        dialog.reject()
-
-    QTimer.singleShot(0, close_the_message)
+    _close_the_message_when_shown(seen)
     window = build_window(context, tmp_path / "gone.imr")
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.editor is None and bool(seen), timeout=5000)
     assert seen == ["There is no file at this location."]
     assert window.stack.currentWidget() is window.start
     assert window.editor is None
+    window.close()
+
+
+def test_a_failed_open_while_locked_leaves_the_app_locked(
+    qtbot, context: AppContext, created: Path, tmp_path: Path
+):
+    window = build_window(context, created)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.editor is not None)
+    window.lock()
+    assert window.stack.currentWidget() is window.locked
+    seen: list[str] = []
+    _close_the_message_when_shown(seen)
+    window.open_path(tmp_path / "gone.imr")  # File ▸ Open is still there while locked
+    assert seen == ["There is no file at this location."]
+    assert window.stack.currentWidget() is window.locked
     window.close()

@@ -279,6 +279,7 @@ class DraftEditor(QWidget):
         self._autosave.timeout.connect(self.save_now)
         self._unsaved_since = QElapsedTimer()
         first = self.navigator.topLevelItem(0)
+        assert first is not None  # every section has its entry
         self.navigator.setCurrentItem(first)
         self._show_page_of(first)
         self.navigator.currentItemChanged.connect(self._on_navigate)

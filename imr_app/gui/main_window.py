@@ -81,10 +81,11 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self._start: StartScreen | None = None  # built when first shown
+        self._opening: QLabel | None = None  # names a draft given at start while it opens
         if opening is not None:
-            waiting = QLabel(f"Opening {opening.name}…")
-            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.stack.addWidget(waiting)
+            self._opening = QLabel(f"Opening {opening.name}…")
+            self._opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(self._opening)
         self.locked = LockedScreen(self.unlock)
         self.stack.addWidget(self.locked)
         self.setCentralWidget(self.stack)
@@ -271,8 +272,12 @@ class MainWindow(QMainWindow):
         opened = _open_draft(self, Path(path), self.context)
         if opened is not None:
             self._start_session(*opened)
-        elif self.editor is None:
-            self._refresh_start()  # e.g. a draft given at start-up did not open
+        elif self.stack.currentWidget() is self._opening:
+            self._refresh_start()  # the draft given at start did not open
+        if self._opening is not None:
+            self.stack.removeWidget(self._opening)
+            self._opening.deleteLater()
+            self._opening = None
 
     def _start_session(self, document: ImrDocument, warnings: list[str]) -> None:
         from imr_app.services.session import DraftSession
