@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -12,7 +13,7 @@ import pytest
 
 from imr_app.core import interchange
 from imr_app.core.model import AnswerStatus, ChronologyEntry, ImrDraft, WorkflowState, new_id
-from imr_app.core.revision_diff import SegmentKind, prose_text, word_diff
+from imr_app.core.revision_diff import SegmentKind, diff, prose_text, word_diff
 from imr_app.core.revisions import content_snapshot
 from imr_app.core.workflow import Actor, return_for_changes
 from imr_app.paths import resource_path
@@ -20,7 +21,7 @@ from imr_app.services.history import (
     DraftHistory,
     RestoreRefused,
     can_restore,
-    restore_answer,
+    restore_text,
     revision_label,
     who,
 )
@@ -33,6 +34,8 @@ from tests.conftest import PASSPHRASE
 AUTHOR = Actor("Helen Marsh", "IMR author")
 LEAD = Actor("Priya Shah", "Safeguarding Lead")
 OLD, NEW = "they let Lee answer for Amina", "they allowed Lee to answer for Amina"
+ANALYSIS_NOW = "The force's response was adequate throughout."
+STATEMENT_NOW = "The characteristics were looked at."
 
 
 def _example() -> ImrDraft:
@@ -156,13 +159,34 @@ def test_the_editors_line_wrapping_is_not_a_change():
     ]
 
 
+def test_the_line_break_the_editor_ends_text_with_is_not_a_change():
+    """Text from an imported file has none; once saved through the editor it has one."""
+    old = json.dumps({"analysis": "The DASH was graded **standard**."})
+    new = json.dumps({"analysis": "The DASH was graded **standard**.\n"})
+    changed = json.dumps({"analysis": "The DASH was graded medium.\n"})
+    assert diff(old, new).texts == []
+    assert [t.key for t in diff(old, changed).texts] == ["analysis"]
+
+
 def test_restore_is_refused_while_submitted(session: DraftSession):
     first = DraftHistory(session).revisions()[0]
     assert session.draft.workflow.state is WorkflowState.SUBMITTED
     assert not can_restore(session, "answer:i")
     with pytest.raises(RestoreRefused, match="submitted for review"):
-        restore_answer(session, "i", DraftHistory(session).text(first, "answer:i"))
+        restore_text(session, "answer:i", DraftHistory(session).text(first, "answer:i"))
     assert NEW in session.draft.answer_for("i").text and not session.is_dirty
+
+
+@pytest.mark.parametrize("key", ["analysis", "equality.statement"])
+def test_restoring_the_analysis_or_statement_is_refused_while_submitted(
+    session: DraftSession, key: str
+):
+    draft = session.draft
+    before = (draft.analysis, draft.equality.statement)
+    assert not can_restore(session, key)
+    with pytest.raises(RestoreRefused, match="submitted for review, so it cannot be changed"):
+        restore_text(session, key, "Text from an earlier revision.")
+    assert (draft.analysis, draft.equality.statement) == before and not session.is_dirty
 
 
 def test_restore_puts_the_old_answer_back_and_it_is_saved(
@@ -171,8 +195,8 @@ def test_restore_puts_the_old_answer_back_and_it_is_saved(
     _return(session)
     history = DraftHistory(session)
     first = history.revisions()[0]
-    assert can_restore(session, "answer:i") and not can_restore(session, "analysis")
-    previous = restore_answer(session, "i", history.text(first, "answer:i"))
+    assert can_restore(session, "answer:i") and not can_restore(session, "review.name")
+    previous = restore_text(session, "answer:i", history.text(first, "answer:i"))
     assert NEW in previous  # handed back, so nothing is lost without a trace
     assert session.is_dirty
     session.save()
@@ -180,7 +204,41 @@ def test_restore_puts_the_old_answer_back_and_it_is_saved(
     try:
         assert OLD in reopened.draft.answer_for("i").text
         with pytest.raises(RestoreRefused, match="no question xx"):
-            restore_answer(reopened, "xx", "text")
+            restore_text(reopened, "answer:xx", "text")
+    finally:
+        reopened.close()
+
+
+def test_restore_puts_the_old_analysis_and_statement_back_and_they_are_saved(
+    session: DraftSession, keystore: KeyStore
+):
+    _return(session)
+    draft = session.draft
+    draft.analysis, draft.equality.statement = ANALYSIS_NOW, STATEMENT_NOW
+    session.touch("analysis")
+    session.touch("equality")
+    session.save()
+    history = DraftHistory(session)
+    first = history.revisions()[0]
+    old_analysis = history.text(first, "analysis")
+    old_statement = history.text(first, "equality.statement")
+    assert old_analysis.startswith("Northshire Police responded")
+    assert old_statement.startswith("All nine protected characteristics")
+    assert can_restore(session, "analysis") and can_restore(session, "equality.statement")
+
+    # Each hands back the text it replaced, so nothing is lost without a trace.
+    assert restore_text(session, "analysis", old_analysis) == ANALYSIS_NOW
+    assert restore_text(session, "equality.statement", old_statement) == STATEMENT_NOW
+    assert session.is_dirty
+    session.save()
+    reopened = _reopen(session, keystore)
+    try:
+        assert reopened.draft.analysis == old_analysis
+        assert reopened.draft.equality.statement == old_statement
+        # The equality part is saved whole: the subjects' items are still there.
+        assert reopened.draft.equality.subjects == draft.equality.subjects
+        with pytest.raises(RestoreRefused, match="Only answers, the analysis"):
+            restore_text(reopened, "review.name", "text")
     finally:
         reopened.close()
 
@@ -192,7 +250,7 @@ def test_restoring_into_an_unstarted_answer_marks_it_in_progress(
     answer = draft.answer_for("iii")
     answer.text, answer.status = "", AnswerStatus.NOT_STARTED
     session = _session(tmp_path / "blank.imr", draft, keystore)
-    restore_answer(session, "iii", "The force complied with the protocol.")
+    restore_text(session, "answer:iii", "The force complied with the protocol.")
     assert session.draft.answer_for("iii").status is AnswerStatus.IN_PROGRESS
     session.close()
 

@@ -6,19 +6,25 @@ import time
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from imr_app.core.model import WorkflowState, new_id
+from imr_app.core.model import SectionId, WorkflowState, new_id
+from imr_app.core.revision_diff import SegmentKind
 from imr_app.gui import history_dialog
 from imr_app.gui.history_dialog import HistoryDialog
 from imr_app.gui.main_window import MainWindow
+from imr_app.gui.pages.equality import STATEMENT
+from imr_app.gui.widgets.rich_text import RichTextEdit
+from imr_app.services.checks import Location
 from tests.test_review_window import Fill, accept, answer_with, as_lead, question_page  # noqa: F401
 
 OLD_WORDS = "they let Lee answer for Amina"
 NEW_WORDS = "they allowed Lee to answer for Amina and did not speak to her alone"
 ADDED_SENTENCE = " The officer also checked the MARAC list that evening."
+OLD_ANALYSIS = "Between emergencies the force did not see the pattern."
+NEW_ANALYSIS = "Between emergencies the force saw the pattern but did not act on it."
 
 
 @pytest.fixture
@@ -47,6 +53,15 @@ def type_into_answer(win: MainWindow, number: str, old: str, new: str) -> None:
     page.editor.insertPlainText("")
     page.editor.textCursor().insertMarkdown(text)
     assert win.editor is not None and win.editor.save_now()
+
+
+def analysis_field(win: MainWindow) -> RichTextEdit:
+    """The Analysis page's text, shown as a user would find it."""
+    assert win.editor is not None
+    win.editor.go_to(Location(SectionId.ANALYSIS, "", "analysis"))
+    field = win.editor.current_page().field_widget("analysis")
+    assert isinstance(field, RichTextEdit)
+    return field
 
 
 def history(win: MainWindow) -> HistoryDialog:
@@ -125,6 +140,14 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _changed_words(dialog: HistoryDialog, key: str) -> list[str]:
+    """The words the diff shown marks inserted or deleted in one text (a line end the editor
+    added to the Markdown is not a word)."""
+    assert dialog.page is not None
+    segments = [s for t in dialog.page.result.texts if t.key == key for s in t.segments]
+    return [s.text for s in segments if s.kind is not SegmentKind.EQUAL and s.text.strip()]
+
+
 def _marked(html: str, decoration: str) -> str:
     """The text of every span styled with ``decoration`` in the browser's HTML."""
     import re
@@ -184,6 +207,105 @@ def test_restore_an_earlier_answer_into_the_draft_and_the_file(
     window.open_path(path)
     text = window.session.draft.answer_for("i").text
     assert OLD_WORDS in text and NEW_WORDS not in text
+
+
+def test_restore_an_earlier_analysis_as_one_undo_step_and_save_it(
+    qtbot,
+    window: MainWindow,
+    answer_with: list[Fill],  # noqa: F811
+    confirmations: list[str],
+):
+    submitted_twice(window, answer_with)
+    answer_with.append(as_lead("The analysis needs to say why the pattern was missed."))
+    window.review_actions.return_action.trigger()
+    # The author rewrites a sentence of the analysis on its page; autosave writes it.
+    field = analysis_field(window)
+    assert OLD_ANALYSIS in field.toPlainText()
+    cursor = field.document().find(OLD_ANALYSIS)
+    field.setTextCursor(cursor)
+    field.insertPlainText(NEW_ANALYSIS)
+    assert window.editor.save_now()
+    assert NEW_ANALYSIS in _words(window.session.draft.analysis)
+    question_page(window, "ii")  # the author has moved on to another page
+
+    dialog = history(window)
+    dialog.compare(dialog._revisions[0], None)
+    assert "Analysis" in dialog.browser.toPlainText()
+    assert "act" in " ".join(_changed_words(dialog, "analysis"))
+    dialog.text_combo.setCurrentIndex(dialog.text_combo.findText("Analysis"))
+    assert dialog.restore_button.isEnabled()
+    assert dialog.restore_button.text() == "&Restore from revision 1…"
+    assert dialog.restore_button.accessibleName() == "Restore the text from the earlier revision"
+    words_now = len(window.session.draft.analysis.split())
+    dialog.restore_button.click()
+    (asked,) = confirmations
+    assert asked.startswith("Replace the analysis with its text from revision 1 (")
+    assert f"It now reads ({words_now:,} words)" in asked  # what will be replaced
+    assert "Ctrl+Z in the analysis brings it back" in asked
+
+    # The Analysis page is shown with the earlier text, and the window says what happened.
+    page = window.editor.current_page()
+    assert page.section is SectionId.ANALYSIS
+    assert page.field_widget("analysis") is field
+    assert OLD_ANALYSIS in field.toPlainText() and NEW_ANALYSIS not in field.toPlainText()
+    assert dialog.feedback.text().startswith("The analysis was restored from revision 1.")
+    assert _changed_words(dialog, "analysis") == []  # the diff marks no word of it now
+    assert not window.session.is_dirty  # saved at once
+
+    # One Ctrl+Z in the field brings back the text it replaced, whole.
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert NEW_ANALYSIS in field.toPlainText() and OLD_ANALYSIS not in field.toPlainText()
+    assert field.toPlainText().startswith("Northshire Police responded")
+    field.redo()
+    assert OLD_ANALYSIS in field.toPlainText()
+    assert window.editor.save_now()
+
+    # Reopened from the file: the restored analysis is there.
+    path = window.session.path
+    assert window.close_draft()
+    qtbot.waitUntil(lambda: window.findChild(HistoryDialog) is None)
+    window.open_path(path)
+    text = _words(window.session.draft.analysis)
+    assert OLD_ANALYSIS in text and NEW_ANALYSIS not in text
+
+
+def test_restore_the_equality_statement_from_the_link_in_the_diff(
+    qtbot,
+    window: MainWindow,
+    answer_with: list[Fill],  # noqa: F811
+    confirmations: list[str],
+):
+    answer_with.append(accept)
+    window.review_actions.submit_action.trigger()
+    answer_with.append(as_lead("Say how language affected Amina's access to help."))
+    window.review_actions.return_action.trigger()
+    window.editor.go_to(Location(SectionId.EQUALITY, "", STATEMENT))
+    field = window.editor.current_page().field_widget(STATEMENT)
+    assert isinstance(field, RichTextEdit)
+    first = field.toPlainText()
+    field.selectAll()
+    field.insertPlainText("The characteristics were looked at.")
+    question_page(window, "ii")
+    assert window.editor.save_now()
+
+    dialog = history(window)
+    assert dialog.to_combo.currentText() == "Current draft"
+    assert "Equality statement  Copy as in revision 1 · Restore from revision 1…" in (
+        dialog.browser.toPlainText()
+    )
+    assert dialog.restore("equality.statement")
+    (asked,) = confirmations
+    assert asked.startswith("Replace the equality statement with its text from revision 1 (")
+    assert "“The characteristics were looked at.”" in asked
+
+    page = window.editor.current_page()
+    assert page.section is SectionId.EQUALITY and page.field_widget(STATEMENT) is field
+    assert field.toPlainText() == first
+    assert _words(window.session.draft.equality.statement) == _words(first)
+    assert dialog.feedback.text().startswith("The equality statement was restored from revision 1.")
+    assert not window.session.is_dirty
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert field.toPlainText() == "The characteristics were looked at."
 
 
 def test_restore_is_refused_while_submitted(

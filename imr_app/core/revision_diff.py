@@ -252,11 +252,13 @@ def prose_text(snapshot: str | dict[str, Any], key: str) -> str:
 
 
 def readable(markdown: str) -> str:
-    """The words as the reader sees them: no emphasis or code marks, bullets as "•".
+    """The words as the reader sees them: no emphasis or code marks, bullets as "•", no
+    spaces or line breaks before the first word or after the last.
 
-    A change of emphasis alone is therefore not shown as a change of words.
+    A change of emphasis alone, or the final line break the editor writes, is therefore not
+    shown as a change of words.
     """
-    return _EMPHASIS.sub("", _BULLET.sub(r"\1• ", markdown))
+    return _EMPHASIS.sub("", _BULLET.sub(r"\1• ", markdown)).strip()
 
 
 def _compared(token: str) -> str:

@@ -6,9 +6,10 @@ entries added, removed and changed with their date and summary; other fields bef
 after. Long lists show their first rows with a link to the rest, so a chronology of
 10,000 entries with a few changes renders a few rows.
 
-An earlier answer can be copied to the clipboard or restored into the draft while it can
-be edited. A restore is one step in the answer field's undo history (Ctrl+Z brings back
-what it replaced, until the draft is closed), and is saved at once like any edit.
+An earlier text (an answer, the analysis, the equality statement) can be copied to the
+clipboard or restored into the draft while it can be edited. A restore is one step in the
+field's undo history (Ctrl+Z brings back what it replaced, until the draft is closed), and is
+saved at once like any edit.
 """
 
 from __future__ import annotations
@@ -51,19 +52,22 @@ from imr_app.core.revision_diff import (
 )
 from imr_app.core.revisions import RevisionInfo
 from imr_app.core.workflow import STATE_LABELS, can_edit
-from imr_app.gui.pages.question import QuestionPage
+from imr_app.gui.pages.equality import STATEMENT
+from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location
 from imr_app.services.history import (
     DraftHistory,
     can_restore,
-    restore_answer,
+    current_text,
+    prose_name,
+    restorable,
+    restore_text,
     revision_label,
     who,
 )
 
 if TYPE_CHECKING:
     from imr_app.gui.editor import DraftEditor
-    from imr_app.gui.widgets.rich_text import RichTextEdit
 
 TITLE = "IMR Author"
 LIST_ROWS = 50  # rows of each added / removed / changed list shown before "Show all"
@@ -90,6 +94,11 @@ _NO_REVISIONS = (
 # A single line break that is not a blank line and does not start a list item.
 _SOFT_BREAK = re.compile(r"(?<!\n)\n(?!\n|[ \t]*(?:[-*+]|\d+[.)])[ \t])")
 Point = RevisionInfo | None  # None: the current draft
+# Where the prose outside the answers is edited (``PROSE_LABELS`` keys): page and field.
+_PROSE_FIELDS = {
+    "analysis": Location(SectionId.ANALYSIS, "", "analysis"),
+    "equality.statement": Location(SectionId.EQUALITY, "", STATEMENT),
+}
 
 
 # ---- the diff as HTML (no widgets, so it is quick to test) ---------------------------------
@@ -151,7 +160,7 @@ class DiffPage:
     ) -> None:
         self.result = result
         self.old, self.new = old, new
-        self.restorable = restorable  # whether the draft can take an answer back now
+        self.restorable = restorable  # whether the draft can take a text back now
         self.expanded: set[str] = set()
 
     def html(self) -> str:
@@ -213,7 +222,7 @@ class DiffPage:
         if self.old is not None and text.key:
             label = revision_label(self.old).lower()
             links = f" &nbsp;<a href='copy:{_e(text.key)}'>Copy as in {label}</a>"
-            if text.key.startswith(ANSWER_KEY) and self.restorable:
+            if restorable(text.key) and self.restorable:
                 links += f" · <a href='restore:{_e(text.key)}'>Restore from {label}…</a>"
         return (
             f"<h3>{_e(text.label)}<span style='font-weight:normal; font-size:9pt'>{links}"
@@ -326,7 +335,7 @@ class HistoryDialog(QDialog):
         self.copy_button.setAccessibleName("Copy the text from the earlier revision")
         self.copy_button.clicked.connect(lambda: self.copy_text(self._chosen_key()))
         self.restore_button = QPushButton("&Restore…")
-        self.restore_button.setAccessibleName("Restore the answer from the earlier revision")
+        self.restore_button.setAccessibleName("Restore the text from the earlier revision")
         self.restore_button.clicked.connect(lambda: self.restore(self._chosen_key()))
         refresh = QPushButton("Re&fresh")
         refresh.setAccessibleName("Compare again with the draft as it stands")
@@ -511,12 +520,14 @@ class HistoryDialog(QDialog):
         self._say(f"{label} as in {revision_label(source).lower()} is on the clipboard.")
 
     def restore(self, key: str) -> bool:
-        """Replace an answer in the draft with its text from the earlier revision, if confirmed."""
+        """Replace a text in the draft with its text from the earlier revision, if confirmed."""
         found = self._source_text(key)
-        if found is None or not key.startswith(ANSWER_KEY):
+        location = _location_of(key)
+        if found is None or location is None:
             return False
         source, text = found
-        number = key.removeprefix(ANSWER_KEY)
+        name = prose_name(key)
+        label = revision_label(source).lower()
         if not can_restore(self.session, key):
             return self._refuse(
                 "The IMR cannot be changed while it is submitted or signed off, so nothing "
@@ -527,39 +538,41 @@ class HistoryDialog(QDialog):
                 f"Your latest changes could not be saved ({self.editor.last_save_error}), so "
                 "nothing was restored."
             )
-        current = self.session.draft.answer_for(number).text
-        if current == text:
-            label = revision_label(source).lower()
-            self._say(f"The answer to question {number} is already as in {label}.")
-            return False
-        if not self._confirm(number, source, current):
-            return False
-        self.editor.go_to(Location(SectionId.TERMS_OF_REFERENCE, number, "answer"))
         try:
-            restore_answer(self.session, number, text)
+            current = current_text(self.session, key)
         except ImrError as exc:
             return self._refuse(str(exc))
-        page = self.editor.current_page()
-        if isinstance(page, QuestionPage):  # shown, and one Ctrl+Z away from the old text
-            _replace_undoably(page.editor, text)
+        if current.strip() == text.strip():  # the editor ends text with a line break
+            self._say(f"{_capital(name)} is already as in {label}.")
+            return False
+        if not self._confirm(name, source, current):
+            return False
+        self.editor.go_to(location)
+        try:
+            restore_text(self.session, key, text)
+        except ImrError as exc:
+            return self._refuse(str(exc))
+        field = self.editor.current_page().field_widget(location.field)
+        if isinstance(field, RichTextEdit):  # shown, and one Ctrl+Z away from the old text
+            _replace_undoably(field, text)
         self.editor.save_now()
         self.reload()
         self._say(
-            f"The answer to question {number} was restored from {revision_label(source).lower()}. "
-            "Ctrl+Z in the answer brings back the text it replaced."
+            f"{_capital(name)} was restored from {label}. "
+            f"Ctrl+Z in {name} brings back the text it replaced."
         )
         return True
 
-    def _confirm(self, number: str, source: RevisionInfo, current: str) -> bool:
+    def _confirm(self, name: str, source: RevisionInfo, current: str) -> bool:
         words = len(current.split())
         excerpt = " ".join(current.split()[:60]) + (" …" if words > 60 else "")
         shown = f"It now reads ({words:,} words):\n\n“{excerpt}”" if words else "It is now empty."
         answer = QMessageBox.question(
             self,
             TITLE,
-            f"Replace the answer to question {number} with its text from "
+            f"Replace {name} with its text from "
             f"{revision_label(source).lower()} ({source.created_at:%d/%m/%Y %H:%M})?\n\n{shown}\n\n"
-            "That text will be replaced. Ctrl+Z in the answer brings it back until you close "
+            f"That text will be replaced. Ctrl+Z in {name} brings it back until you close "
             "the draft; after that it is kept only if a later revision holds it.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
@@ -574,6 +587,17 @@ class HistoryDialog(QDialog):
     def _say(self, text: str) -> None:
         self.last_error = ""
         self.feedback.setText(text)
+
+
+def _location_of(key: str) -> Location | None:
+    """The page and field where the text at ``key`` is edited; None for text that is not."""
+    if key.startswith(ANSWER_KEY):
+        return Location(SectionId.TERMS_OF_REFERENCE, key.removeprefix(ANSWER_KEY), "answer")
+    return _PROSE_FIELDS.get(key)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _replace_undoably(edit: RichTextEdit, markdown: str) -> None:

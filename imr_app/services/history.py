@@ -15,12 +15,14 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from imr_app.core.errors import ImrError
-from imr_app.core.model import AnswerStatus
-from imr_app.core.revision_diff import ANSWER_KEY, RevisionDiff, diff, prose_text
+from imr_app.core.model import Answer, AnswerStatus
+from imr_app.core.revision_diff import ANSWER_KEY, PROSE_LABELS, RevisionDiff, diff, prose_text
 from imr_app.core.revisions import RevisionInfo, content_snapshot
 from imr_app.core.workflow import STATE_LABELS, can_edit
+from imr_app.services.session import ANSWER_PREFIX
 
 if TYPE_CHECKING:
+    from imr_app.core.model import ImrDraft
     from imr_app.services.session import DraftSession
 
 CURRENT_DRAFT_LABEL = "Current draft"
@@ -28,7 +30,7 @@ _CACHED_SNAPSHOTS = 4
 
 
 class RestoreRefused(ImrError):
-    """The draft cannot take restored text (it is submitted or signed off, or no such answer)."""
+    """The draft cannot take restored text (it is submitted or signed off, or has no such place)."""
 
 
 def revision_label(revision: RevisionInfo | None) -> str:
@@ -97,16 +99,52 @@ class DraftHistory:
         return prose_text(self.snapshot(revision), key)
 
 
+def restorable(key: str) -> bool:
+    """Whether text at ``key`` is one the draft can take back: an answer, the analysis or the
+    equality statement (the prose the diff lists)."""
+    return key.startswith(ANSWER_KEY) or key in PROSE_LABELS
+
+
 def can_restore(session: DraftSession, key: str) -> bool:
-    """Whether text at ``key`` can be put back into the draft now: answers, while editable."""
-    return key.startswith(ANSWER_KEY) and can_edit(session.draft)
+    """Whether text at ``key`` can be put back into the draft now: prose, while editable."""
+    return restorable(key) and can_edit(session.draft)
 
 
-def restore_answer(session: DraftSession, number: str, text: str) -> str:
-    """Put ``text`` back as the answer to question ``number``; returns the text it replaced.
+def prose_name(key: str) -> str:
+    """How messages name the text at ``key``: "the answer to question ii", "the analysis"."""
+    if key.startswith(ANSWER_KEY):
+        return f"the answer to question {key.removeprefix(ANSWER_KEY)}"
+    return f"the {PROSE_LABELS[key].lower()}"
 
-    The answer is marked touched, so the next save (autosave or ``save_now``) writes it
-    like any edit. Refused while the IMR is submitted or signed off.
+
+def _prose_field(draft: ImrDraft, key: str) -> tuple[object, str, str]:
+    """Where the text at ``key`` lives: the object holding it, its attribute, and the
+    session part that saves it."""
+    if key.startswith(ANSWER_KEY):
+        number = key.removeprefix(ANSWER_KEY)
+        if all(q.number != number for q in draft.question_set.questions):
+            raise RestoreRefused(f"This draft has no question {number} to restore the answer to.")
+        return draft.answer_for(number), "text", f"{ANSWER_PREFIX}{number}"
+    if key == "analysis":
+        return draft, "analysis", "analysis"
+    if key == "equality.statement":
+        return draft.equality, "statement", "equality"
+    raise RestoreRefused("Only answers, the analysis and the equality statement can be restored.")
+
+
+def current_text(session: DraftSession, key: str) -> str:
+    """The text at ``key`` in the draft as it stands (flushed from the pages by a save)."""
+    holder, attr, _part = _prose_field(session.draft, key)
+    text: str = getattr(holder, attr)
+    return text
+
+
+def restore_text(session: DraftSession, key: str, text: str) -> str:
+    """Put ``text`` back as the prose at ``key`` (``answer:ii``, ``analysis``,
+    ``equality.statement``); returns the text it replaced.
+
+    The part is marked touched, so the next save (autosave or ``save_now``) writes it like
+    any edit. Refused while the IMR is submitted or signed off.
     """
     draft = session.draft
     if not can_edit(draft):
@@ -114,12 +152,10 @@ def restore_answer(session: DraftSession, number: str, text: str) -> str:
         raise RestoreRefused(
             f"The IMR is {state}, so it cannot be changed; the text was not restored."
         )
-    if all(q.number != number for q in draft.question_set.questions):
-        raise RestoreRefused(f"This draft has no question {number} to restore the answer to.")
-    answer = draft.answer_for(number)
-    previous = answer.text
-    answer.text = text
-    if text.strip() and answer.status is AnswerStatus.NOT_STARTED:
-        answer.status = AnswerStatus.IN_PROGRESS  # as typing into the answer would
-    session.touch_answer(number)
+    holder, attr, part = _prose_field(draft, key)
+    previous: str = getattr(holder, attr)
+    setattr(holder, attr, text)
+    if isinstance(holder, Answer) and text.strip() and holder.status is AnswerStatus.NOT_STARTED:
+        holder.status = AnswerStatus.IN_PROGRESS  # as typing into the answer would
+    session.touch(part)
     return previous

@@ -82,6 +82,10 @@ class SectionPage(QWidget):
     def register_field(self, name: str, widget: QWidget) -> None:
         self._fields[name] = widget
 
+    def field_widget(self, name: str) -> QWidget | None:
+        """The widget registered as ``name``, if the page has one."""
+        return self._fields.get(name)
+
     def focus_location(self, location: Location) -> None:
         """Put the cursor in the field a problem points at (or the first field)."""
         widget = self._fields.get(location.field) or next(iter(self._fields.values()), None)
