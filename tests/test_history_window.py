@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from imr_app.core.model import SectionId, WorkflowState, new_id
+from imr_app.core.model import ImrDraft, SectionId, WorkflowState, new_id
 from imr_app.core.revision_diff import SegmentKind
 from imr_app.gui import history_dialog
 from imr_app.gui.history_dialog import HistoryDialog
@@ -200,13 +200,17 @@ def test_restore_an_earlier_answer_into_the_draft_and_the_file(
     page.editor.redo()
     assert window.editor.save_now()
 
-    # Reopened from the file: the restored answer is there.
+    text = _reopened(qtbot, window).answer_for("i").text  # the restored answer is in the file
+    assert OLD_WORDS in text and NEW_WORDS not in text
+
+
+def _reopened(qtbot, window: MainWindow) -> ImrDraft:
+    """The draft as its file holds it: closed (History closes with it) and opened again."""
     path = window.session.path
     assert window.close_draft()
-    qtbot.waitUntil(lambda: window.findChild(HistoryDialog) is None)  # closed with the draft
+    qtbot.waitUntil(lambda: window.findChild(HistoryDialog) is None)
     window.open_path(path)
-    text = window.session.draft.answer_for("i").text
-    assert OLD_WORDS in text and NEW_WORDS not in text
+    return window.session.draft
 
 
 def test_restore_an_earlier_analysis_as_one_undo_step_and_save_it(
@@ -260,12 +264,7 @@ def test_restore_an_earlier_analysis_as_one_undo_step_and_save_it(
     assert OLD_ANALYSIS in field.toPlainText()
     assert window.editor.save_now()
 
-    # Reopened from the file: the restored analysis is there.
-    path = window.session.path
-    assert window.close_draft()
-    qtbot.waitUntil(lambda: window.findChild(HistoryDialog) is None)
-    window.open_path(path)
-    text = _words(window.session.draft.analysis)
+    text = _words(_reopened(qtbot, window).analysis)  # the restored analysis is in the file
     assert OLD_ANALYSIS in text and NEW_ANALYSIS not in text
 
 
