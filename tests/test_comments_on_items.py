@@ -237,3 +237,22 @@ def test_the_window_stays_1366_wide_with_the_dock_open(window: MainWindow) -> No
     _page(window, SectionId.CHRONOLOGY)
     assert window.width() == 1366
     assert window.comments_dock.width() >= 200  # still readable beside the chronology
+
+
+def test_lead_finds_filters_and_checks_a_submitted_chronology(qtbot, window: MainWindow) -> None:
+    """Read only freezes the author's inputs, not the tools for reading the chronology."""
+    chronology = _page(window, SectionId.CHRONOLOGY)
+    assert isinstance(chronology, ChronologyPage)
+    every = chronology.proxy.rowCount()
+    qtbot.keyClicks(chronology.search, "MARAC")
+    qtbot.waitUntil(lambda: 0 < chronology.proxy.rowCount() < every)
+    assert chronology.search.text() == "MARAC"
+    assert chronology.clear_button.isEnabled()
+    chronology.clear_button.click()
+    qtbot.waitUntil(lambda: chronology.proxy.rowCount() == every)
+    assert chronology.flag_filter.isEnabled() and chronology.gap_days.isEnabled()
+    chronology.run_checks()
+    assert chronology.checks.list.count() > 0  # the example has entries worth a look
+    practice = _page(window, SectionId.PRACTICE)
+    assert practice.show_kind.isEnabled()
+    assert not chronology.add_button.isEnabled()  # still no editing

@@ -315,6 +315,17 @@ class ChronologyPage(SectionPage):
         ):
             combo.setMinimumWidth(narrowest)
 
+        for control in (  # finding and filtering stay usable while the IMR is submitted
+            self.search,
+            self.subject_filter,
+            self.flag_filter,
+            self.source_filter,
+            self.date_from,
+            self.date_to,
+            self.clear_button,
+        ):
+            keep_enabled(control)
+
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(self._filter_timer.start)
@@ -325,7 +336,7 @@ class ChronologyPage(SectionPage):
         self.date_to.date_changed.connect(self._apply_filter)
 
         row = QHBoxLayout()
-        find = QLabel("&Find")
+        find = QLabel("Fi&nd")  # Alt+F is the File menu
         find.setBuddy(self.search)
         row.addWidget(find)
         row.addWidget(self.search, 1)
@@ -359,6 +370,8 @@ class ChronologyPage(SectionPage):
         self.gap_days.setValue(DEFAULT_GAP_DAYS)
         self.gap_days.setSuffix(" days")
         self.gap_days.setAccessibleName("Report gaps in the chronology longer than")
+        keep_enabled(button)  # checking changes nothing: the lead checks a submitted IMR too
+        keep_enabled(self.gap_days)
         row = QHBoxLayout()
         row.addWidget(button)
         gap_label = QLabel("Report gaps longer than")
@@ -475,7 +488,7 @@ class ChronologyPage(SectionPage):
         contact.setBuddy(self.detail_contact)
         side.addWidget(contact)
         side.addWidget(self.detail_contact)
-        relevance = QLabel("&Relevance")
+        relevance = QLabel("Re&levance")
         relevance.setBuddy(self.detail_relevance)
         side.addWidget(relevance)
         side.addWidget(self.detail_relevance)

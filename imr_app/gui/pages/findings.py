@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from imr_app.core.model import Lesson, PracticeFinding, PracticeKind, SectionId
+from imr_app.gui.pages.base import keep_enabled
 from imr_app.gui.pages.row_editing import (
     Column,
     Editor,
@@ -33,6 +34,7 @@ class PracticePage(RowsPage):
         self.show_kind.setAccessibleName("Show findings")
         self.show_kind.addItems(["All findings", *(f"{label} only" for label, _ in KINDS)])
         self.show_kind.currentIndexChanged.connect(self._filter)
+        keep_enabled(self.show_kind)  # a filter: usable while the IMR is submitted
         label = QLabel("&Show")
         label.setBuddy(self.show_kind)
         row = QHBoxLayout()
