@@ -448,6 +448,9 @@ def test_wrong_passphrase_stays_open_and_the_right_one_opens_and_remembers(
     assert "does not open this draft" in dialog.error.text()
     assert dialog.error.isVisible() and "color" in dialog.error.styleSheet()
     assert dialog.passphrase_edit.text() == ""
+    # The dialog grew for the message: every line shows and the field keeps its height.
+    assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
+    assert dialog.passphrase_edit.height() >= dialog.passphrase_edit.sizeHint().height()
 
     qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)  # Enter presses Open

@@ -174,6 +174,17 @@ class UnlockDialog(QDialog):
         close = self.buttons.addButton(dismiss)
         close.setDefault(self.primary_button is None)
         (self.passphrase_edit if asks_passphrase else (self.primary_button or close)).setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Tall enough for every wrapped line at this width: a message shown after the dialog
+        opened would otherwise be clipped and squash the passphrase field."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(max(self.width(), self.minimumWidth()))
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def _add_primary(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
         button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
