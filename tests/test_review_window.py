@@ -121,12 +121,13 @@ def test_submit_return_sign_off_and_reopen(
 
     def as_author(dialog: ReviewStepDialog) -> None:
         seen.append(dialog.override_edit.isVisibleTo(dialog))
+        seen.append(dialog.ok_button.isEnabled())  # Sign off waits for the reason
 
     answer_with.append(as_author)
     actions.sign_off_action.trigger()
-    assert seen == [True]
-    assert "cannot also sign it off" in warnings[-1]
+    assert seen == [True, False]
     assert window.session.draft.workflow.state is WorkflowState.SUBMITTED
+    seen.clear()
 
     # A second pair of eyes signs off; the page shows who, and that the content matches.
     def lead_signs(dialog: ReviewStepDialog) -> None:
@@ -136,7 +137,7 @@ def test_submit_return_sign_off_and_reopen(
 
     answer_with.append(lead_signs)
     actions.sign_off_action.trigger()
-    assert seen == [True, False]
+    assert seen == [False]  # no reason asked of someone else
     assert window.session.draft.workflow.state is WorkflowState.SIGNED_OFF
     assert editor.banner.text() == "Signed off: reopen it, with a reason, to change it."
     assert question_page(window, "ii").editor.isReadOnly()
@@ -190,7 +191,13 @@ def test_an_author_may_sign_off_only_with_a_recorded_reason(
     actions.submit_action.trigger()
 
     def override(dialog: ReviewStepDialog) -> None:
+        assert dialog.override_edit.isVisible()
+        assert not dialog.ok_button.isEnabled()  # no sign-off by the author without a reason
         dialog.override_edit.setPlainText("The safeguarding lead is on long-term leave.")
+        assert dialog.ok_button.isEnabled()
+        dialog.name_edit.setText("Priya Shah")  # someone else: no reason needed
+        assert dialog.override_edit.isHidden() and dialog.ok_button.isEnabled()
+        dialog.name_edit.setText("Helen Marsh")
 
     answer_with.append(override)
     actions.sign_off_action.trigger()

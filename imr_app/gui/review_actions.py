@@ -160,6 +160,7 @@ class ReviewStepDialog(QDialog):
         for edit in (self.name_edit, self.role_edit):
             edit.textChanged.connect(self._update_ok)
         self.text_edit.textChanged.connect(self._update_ok)
+        self.override_edit.textChanged.connect(self._update_ok)
         self._update_ok()
         self.resize(520, self.sizeHint().height())
 
@@ -174,6 +175,8 @@ class ReviewStepDialog(QDialog):
             ready = ready and bool(self.role_edit.text().strip())
         if self.step in (Step.RETURN, Step.REOPEN):
             ready = ready and bool(self.text_edit.toPlainText().strip())
+        if self.override_edit.isVisibleTo(self):  # the author signs: only with a reason
+            ready = ready and bool(self.override_edit.toPlainText().strip())
         self.ok_button.setEnabled(ready)
 
     def answer(self) -> ReviewStepAnswer:
@@ -206,7 +209,7 @@ class ReviewActions(QObject):
         self.submit_action = self._make("&Submit for review…", Step.SUBMIT)
         self.return_action = self._make("Return with c&omments…", Step.RETURN)
         self.sign_off_action = self._make("Sign o&ff…", Step.SIGN_OFF)
-        self.reopen_action = self._make("Re&open…", Step.REOPEN)
+        self.reopen_action = self._make("Reo&pen…", Step.REOPEN)
         self.last_error = ""
 
     def _make(self, text: str, step: Step) -> QAction:
