@@ -149,6 +149,7 @@ def test_an_author_writes_checks_locks_and_reopens(qtbot, window: MainWindow):
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.locked, timeout=5000)
     assert window.session is None and window.editor is None
     assert "locked" in window.locked.message.text()
+    assert "after a period without use" in window.locked.message.text()
     window.locked.button.click()
     assert window.editor is not None
 

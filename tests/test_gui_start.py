@@ -80,8 +80,11 @@ def test_a_failed_open_while_locked_leaves_the_app_locked(
     window = build_window(context, created)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.editor is not None)
-    window.lock()
+    window.lock_action.trigger()  # Ctrl+L: locked, and not said to be for lack of use
     assert window.stack.currentWidget() is window.locked
+    assert window.locked.message.text().endswith(
+        "amina.imr was saved and closed. Unlock to carry on where you left off."
+    )
     seen: list[str] = []
     _close_the_message_when_shown(seen)
     window.open_path(tmp_path / "gone.imr")  # File ▸ Open is still there while locked

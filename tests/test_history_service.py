@@ -280,3 +280,16 @@ def test_a_large_chronology_compares_quickly(tmp_path: Path, keystore: KeyStore)
     assert len(result.changed) == 3 and [e.id for e in result.added] == [added.id]
     assert elapsed < 5  # about half a second here: the snapshot and the diff
     session.close()
+
+
+def test_an_entry_is_named_by_its_date_as_recorded_uncertainty_and_all():
+    entry = {"id": "e1", "date_start": "2020-05-22", "source": "MASH referral record"}
+    old = json.dumps({"chronology": [{**entry, "date_as_recorded": "?22/05/2020"}]})
+    new = json.dumps(
+        {"chronology": [{**entry, "date_as_recorded": "?22/05/2020", "outcome": "NFA"}]}
+    )
+    [changed] = diff(old, new).changed
+    assert changed.label == "?22/05/2020: MASH referral record"
+    exact = json.dumps({"chronology": [entry]})
+    [added] = diff(json.dumps({"chronology": []}), exact).added
+    assert added.label == "22/05/2020: MASH referral record"

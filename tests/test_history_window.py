@@ -289,7 +289,7 @@ def test_restore_the_equality_statement_from_the_link_in_the_diff(
 
     dialog = history(window)
     assert dialog.to_combo.currentText() == "Current draft"
-    assert "Equality statement  Copy as in revision 1 · Restore from revision 1…" in (
+    assert "Equality statement  Copy from revision 1 · Restore from revision 1…" in (
         dialog.browser.toPlainText()
     )
     assert dialog.restore("equality.statement")

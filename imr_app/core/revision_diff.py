@@ -336,7 +336,9 @@ def _keyed_changes(
 def _label(entry: dict[str, Any]) -> str:
     """A short name a reader recognises: the date and source, or the first words of the text."""
     parts = []
-    if entry.get("date_start"):
+    if entry.get("date_as_recorded"):  # as typed: "?22/05/2020", "spring 2019"
+        parts.append(str(entry["date_as_recorded"]))
+    elif entry.get("date_start"):
         day = entry["date_start"]
         parts.append(f"{day[8:10]}/{day[5:7]}/{day[0:4]}" if len(day) >= 10 else day)
     for name in ("source", "pseudonym", "text", "event"):

@@ -221,7 +221,7 @@ class DiffPage:
         links = ""
         if self.old is not None and text.key:
             label = revision_label(self.old).lower()
-            links = f" &nbsp;<a href='copy:{_e(text.key)}'>Copy as in {label}</a>"
+            links = f" &nbsp;<a href='copy:{_e(text.key)}'>Copy from {label}</a>"
             if restorable(text.key) and self.restorable:
                 links += f" · <a href='restore:{_e(text.key)}'>Restore from {label}…</a>"
         return (

@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.spelling = SpellingService(context.paths.config_dir, parent=self)
         self.spelling.ready.connect(lambda _checker: self._teach_pseudonyms())
         self.idle = IdleWatcher(self.settings.idle_lock_minutes, self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(lambda: self.lock(after_idle=True))
         self.chronology_loaded.connect(self._on_chronology_loaded)
         self._build_menus()
         if opening is None:
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         review = bar.addMenu("&Review")
         self.check_action = self._action("&Check for errors", self.check_for_errors, "F8")
         review.addAction(self.check_action)
-        self.comments_action = self._action("&Comments", self.show_comments, "Ctrl+Shift+M")
+        self.comments_action = self._action("Co&mments", self.show_comments, "Ctrl+Shift+M")
         review.addAction(self.comments_action)
         # Comment on what is selected (Ctrl+Alt+M, as in Word) or on the section shown.
         self.comment_selection_action = self._action(
@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.start)
 
     # ---- idle lock -------------------------------------------------------------------
-    def lock(self) -> None:
+    def lock(self, after_idle: bool = False) -> None:
         """Save, close the draft and drop its key; only the passphrase or keyring reopens it."""
         if self.session is None:
             return
@@ -408,9 +408,10 @@ class MainWindow(QMainWindow):
         if not self.close_draft():
             return
         self._locked_path = path
+        why = " after a period without use" if after_idle else ""
         self.locked.message.setText(
-            f"IMR Author is locked.\n\n{path.name} was saved and closed after a period without "
-            "use. Unlock to carry on where you left off."
+            f"IMR Author is locked.\n\n{path.name} was saved and closed{why}. Unlock to carry "
+            "on where you left off."
         )
         self.stack.setCurrentWidget(self.locked)
 
