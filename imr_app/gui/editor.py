@@ -364,6 +364,7 @@ class DraftEditor(QWidget):
             self._pages[key] = page
             self.pages.addWidget(page)
             page.comment_requested.connect(self.comment_requested)
+            page.not_kept_changed.connect(lambda: self.save_state_changed.emit(self._saved()))
             if self._spelling is not None:
                 for edit in page.findChildren(RichTextEdit):
                     install_spelling(edit, self._spelling)
@@ -471,9 +472,16 @@ class DraftEditor(QWidget):
             return False
         self._unsaved_since.invalidate()
         self.last_save_error = ""
-        self.save_state_changed.emit("Saved")
+        self.save_state_changed.emit(self._saved())
         self.refresh_statuses()
         return True
+
+    def _saved(self) -> str:
+        """ "Saved", unless a field holds typing that cannot be kept: then that, and why."""
+        for page in self._pages.values():
+            for label, why in page.not_kept.items():
+                return f"Not saved — {label}: {why}"
+        return "Saved"
 
     # ---- checks --------------------------------------------------------------------
     def check_for_errors(self) -> list[Problem]:

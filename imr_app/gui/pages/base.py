@@ -54,6 +54,8 @@ class SectionPage(QWidget):
     section: SectionId
     # The reviewer asked to comment on this CommentAnchor; the editor passes it to the dock.
     comment_requested = Signal(object)
+    # A field holds typing that cannot be kept (a date that is no date): see ``not_kept``.
+    not_kept_changed = Signal()
 
     def __init__(self, session: DraftSession, changed: Changed, parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,6 +64,7 @@ class SectionPage(QWidget):
         self._fields: dict[str, QWidget] = {}
         self._flushers: dict[str, Callable[[], None]] = {}
         self._pending: set[str] = set()
+        self.not_kept: dict[str, str] = {}  # field label -> why what is typed there is not kept
 
     @property
     def draft(self) -> ImrDraft:
@@ -144,7 +147,15 @@ class SectionPage(QWidget):
             setattr(target(), attr, value)
             self.changed(part)
 
+        def on_error(message: str) -> None:
+            if message:
+                self.not_kept[label] = message
+            else:
+                self.not_kept.pop(label, None)
+            self.not_kept_changed.emit()
+
         edit.date_changed.connect(on_date)
+        edit.error_changed.connect(on_error)
         self.register_field(name, edit)
         return edit
 

@@ -14,6 +14,7 @@ class UkDateEdit(QLineEdit):
     """Accepts '3/4/2016', '3 April 2016', '03.04.16'; always day before month."""
 
     date_changed = Signal(object)  # date | None
+    error_changed = Signal(str)  # why the text typed is not a date; "" once it is one
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,7 +46,9 @@ class UkDateEdit(QLineEdit):
             self.date_changed.emit(value)
 
     def _show_error(self, message: str) -> None:
-        self.error = message
+        if message != self.error:
+            self.error = message
+            self.error_changed.emit(message)
         self.setToolTip(message)
         self.setStyleSheet("QLineEdit { border: 2px solid #c0392b; }" if message else "")
         self.setAccessibleDescription(message or "Date, day then month then year")

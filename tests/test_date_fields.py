@@ -1,0 +1,37 @@
+"""A date typed that is no date is not kept, and the window says so where saving is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from imr_app.core.model import SectionId
+from imr_app.gui.widgets.date_edit import UkDateEdit
+from imr_app.services.checks import Location
+
+
+def test_a_date_that_is_no_date_shows_not_saved_until_it_is_put_right(qtbot, example_window):
+    window = example_window("Helen Marsh", "IMR author")
+    window.editor.go_to(Location(SectionId.REVIEW, "", "period_start"))
+    page = window.editor.current_page()
+    field = page.field_widget("period_start")
+    assert isinstance(field, UkDateEdit)
+    kept = window.session.draft.review.period_start
+
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "12/31/2019")  # month first, as in the US
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.save_label.text() == (
+        "Not saved — Review period starts: There is no month 31; dates are day/month/year."
+    )
+    assert window.editor.save_now()  # the rest saves; the label still says what is not kept
+    assert window.save_label.text().startswith("Not saved — Review period starts")
+    assert window.session.draft.review.period_start == kept
+
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "31/12/2019")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.editor.save_now()
+    assert window.save_label.text() == "Saved"
+    assert f"{window.session.draft.review.period_start:%d/%m/%Y}" == "31/12/2019"
