@@ -232,7 +232,10 @@ def test_password_protection_encrypts_and_suggests_a_subject(open_session, make_
     session = open_session()
     dialog = make_dialog(session)
     assert dialog.protect_check.isChecked()
-    qtbot.keyClicks(dialog.password_edit, "heron-lantern-42")
+    qtbot.keyClicks(dialog.password_edit, "heron")
+    assert "shorter than 10 characters" in dialog.password_feedback.text()
+    qtbot.keyClicks(dialog.password_edit, "-lantern-42")
+    assert dialog.password_feedback.text() == "Type it again in the box below."  # not an error
     qtbot.keyClicks(dialog.repeat_edit, "heron-lantern-4")
     assert "not the same" in dialog.password_feedback.text()
     click(qtbot, dialog.export_button)

@@ -320,7 +320,7 @@ def test_cancelling_while_protecting_leaves_nothing(tmp_path: Path):
 
 def test_an_unusable_password_fails_before_any_work(tmp_path: Path):
     steps: list[str] = []
-    for bad in ("", " leading", "trailing ", "x" * 256, "bell\a"):
+    for bad in ("", " leading", "trailing ", "x" * 256, "bell\a", "abc", "hunter2"):
         with pytest.raises(ProtectionError):
             export(
                 example_draft(),

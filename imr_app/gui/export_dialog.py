@@ -68,6 +68,7 @@ if TYPE_CHECKING:
 ERROR_STYLE = "color: #b3261e;"
 GOOD_STYLE = "color: #1e6b2f;"
 DEFAULT_VERSION = "1.0"
+MISMATCH = "The two passwords are not the same."
 PASSWORD_NOTE = "Send the password by another channel (phone or text), never in the same email."
 REVIEW_COPY_TIP = (
     "Adds every unresolved comment thread, with its replies, as a Word comment on the text it "
@@ -441,6 +442,9 @@ class ExportDialog(QDialog):
         elif not self.password_edit.text() and not self.repeat_edit.text():
             self.password_feedback.setStyleSheet("")
             self.password_feedback.setText("Choose a password the Chair will type to open it.")
+        elif problem == MISMATCH and not self.repeat_edit.text():
+            self.password_feedback.setStyleSheet("")
+            self.password_feedback.setText("Type it again in the box below.")
         elif problem is not None:
             self.password_feedback.setStyleSheet(ERROR_STYLE)
             self.password_feedback.setText(problem)
@@ -455,7 +459,7 @@ class ExportDialog(QDialog):
         except ImrError as exc:
             return str(exc)
         if password != self.repeat_edit.text():
-            return "The two passwords are not the same."
+            return MISMATCH
         return None
 
     def _options(self) -> tuple[Path, ExportOptions] | None:

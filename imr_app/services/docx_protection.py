@@ -28,6 +28,8 @@ from imr_app.files import write_atomically
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 # Word's own limit on an opening password; a longer one could never be typed into Word.
 MAX_PASSWORD_LENGTH = 255
+# Refuses "abc", which anyone with the file could guess; three short words read out pass.
+MIN_PASSWORD_LENGTH = 10
 
 
 class ProtectionError(ImrError):
@@ -60,6 +62,12 @@ def check_password(password: str) -> None:
         )
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in password):
         raise ProtectionError("The password holds a control character that cannot be typed.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ProtectionError(
+            f"The password is shorter than {MIN_PASSWORD_LENGTH} characters: anyone who gets "
+            "the file could guess it. Three or four unrelated words are long enough and easy "
+            "to read out."
+        )
 
 
 def encrypt_bytes(data: bytes, password: str) -> bytes:
