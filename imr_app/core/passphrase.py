@@ -20,8 +20,8 @@ def check_new_passphrase(passphrase: str, confirmation: str | None = None) -> No
     stripped = passphrase.strip()
     if len(stripped) < MIN_LENGTH:
         raise WeakPassphraseError(
-            f"Use at least {MIN_LENGTH} characters. Three unrelated words, such as "
-            "'kettle orbit meadow', are strong and easy to remember."
+            f"Use at least {MIN_LENGTH} characters. Three or four words that have nothing to do "
+            "with each other, or with you or the case, are strong and easy to remember."
         )
     if len(set(stripped.lower())) < MIN_DISTINCT or stripped.isdigit():
         raise WeakPassphraseError(
