@@ -196,7 +196,7 @@ def _fill_to_save_page(qtbot, wizard: NewDraftWizard) -> None:
     assert table.item(0, 1).text() == "Victim"  # the victim row is offered first
     table.item(0, 0).setText("Amina")
     table.item(0, 2).setText("Jane Example")
-    _add_person(qtbot, wizard, "Daniel", "Alleged perpetrator")
+    _add_person(qtbot, wizard, "Daniel", "Perpetrator")
     _next(qtbot, wizard)
 
     assert wizard.currentPage() is wizard.question_page

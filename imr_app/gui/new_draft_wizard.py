@@ -65,7 +65,7 @@ REVIEW_TYPES = {
 }
 ROLES = {
     SubjectRole.VICTIM: "Victim",
-    SubjectRole.PERPETRATOR: "Alleged perpetrator",
+    SubjectRole.PERPETRATOR: "Perpetrator",  # as on the Subjects page
     SubjectRole.CHILD: "Child",
     SubjectRole.FAMILY: "Family member",
     SubjectRole.OTHER: "Other",
@@ -159,7 +159,7 @@ class ReviewPage(QWizardPage):
         )
         self.name_edit = _line("Review name", "for example, DHR Amina")
         self.type_combo = QComboBox()
-        self.type_combo.setAccessibleName("Review type")
+        self.type_combo.setAccessibleName("Type of review")
         for review_type, label in REVIEW_TYPES.items():
             self.type_combo.addItem(label, review_type)
         self.partnership_edit = _line(
@@ -167,8 +167,8 @@ class ReviewPage(QWizardPage):
         )
         form = _form(self)
         form.addRow("Review &name:", self.name_edit)
-        form.addRow("Review &type:", self.type_combo)
-        form.addRow("&Commissioned by:", self.partnership_edit)
+        form.addRow("&Type of review:", self.type_combo)
+        form.addRow("&Commissioning partnership:", self.partnership_edit)
         self.error = _error_label()
         form.addRow(self.error)
         self.registerField("review_name*", self.name_edit)
@@ -242,12 +242,12 @@ class AgencyPage(QWizardPage):
         form.addRow("Your &role:", self.role_edit)
         form.addRow("&Independence:", self.declaration_edit)
         form.addRow("", _note("Edit the declaration so that it is true for you."))
-        form.addRow("Records &secured on:", self.secured_edit)
+        form.addRow("Date records were &secured:", self.secured_edit)
         form.addRow(self.error)
         self.registerField("agency*", self.agency_edit)
 
     def secured_on(self) -> date | None:
-        return _date_value(self.secured_edit, "Records secured on")
+        return _date_value(self.secured_edit, "Date records were secured")
 
     def validatePage(self) -> bool:
         if not self.agency_edit.text().strip():
