@@ -58,12 +58,14 @@ def test_start_screen_lists_recent_drafts(screen: StartScreen, recents: tuple[Pa
     tree = screen.recent_list
     assert tree.isVisible() and not screen.empty_hint.isVisible()
     row = tree.topLevelItem(0)
-    assert [row.text(i) for i in range(4)] == [
+    assert [row.text(i) for i in range(5)] == [
         "DHR Amina",
         "Northshire Police",
         "Signed off",
         "04/03/2026 09:05",
+        present.name,  # two copies of one review are told apart
     ]
+    assert row.toolTip(4) == str(present)
     assert tree.topLevelItem(1).text(0) == "DARDR Connie (file not found)"
 
 

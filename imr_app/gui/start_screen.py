@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from imr_app.settings import RecentDraft
 
-COLUMNS = ("Review", "Agency", "State", "Last edited")
+COLUMNS = ("Review", "Agency", "State", "Last edited", "File")
 MISSING_SUFFIX = " (file not found)"
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 _MISSING_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -37,7 +37,7 @@ EMPTY_HINT = (
 )
 PRIVACY_NOTE = (
     "Drafts are encrypted. Until you unlock one, this screen shows only its review name, "
-    "agency and state."
+    "agency, state and file name."
 )
 
 
@@ -180,12 +180,20 @@ class StartScreen(QWidget):
 
     def _item(self, entry: RecentDraft) -> QTreeWidgetItem:
         review = entry.review_name or Path(entry.path).stem
+        path = Path(entry.path)
         item = QTreeWidgetItem(
-            [review, entry.agency, _state_label(entry.state), _uk_datetime(entry.last_edited)]
+            [
+                review,
+                entry.agency,
+                _state_label(entry.state),
+                _uk_datetime(entry.last_edited),
+                path.name,  # tells copies of one review apart; the folder is in the tooltip
+            ]
         )
         item.setData(0, _PATH_ROLE, entry.path)
-        item.setToolTip(0, entry.path)
-        if not Path(entry.path).is_file():
+        for column in (0, len(COLUMNS) - 1):
+            item.setToolTip(column, entry.path)
+        if not path.is_file():
             self._mark_missing(item)
         return item
 
