@@ -206,10 +206,17 @@ def test_a_leak_is_listed_and_accepted_only_with_a_reason(open_session, make_dia
     assert not out.exists()
     texts = [dialog.leaks_table.item(r, 2).text() for r in range(dialog.leaks_table.rowCount())]
     assert NHS_NUMBER in texts
+    assert texts.count(NHS_NUMBER) == 1  # one row, though it is in the report and data copy
     row = texts.index(NHS_NUMBER)
     assert dialog.leaks_table.item(row, 1).text() == "NHS number"
-    assert dialog.leaks_table.item(row, 3).text()  # where
+    where = dialog.leaks_table.item(row, 3).text()
+    assert where.startswith("The report, paragraph ") and "The Chair's data copy" in where
+    assert "word/" not in where and "customXml" not in where
     assert NHS_NUMBER in dialog.leaks_table.item(row, 4).text()  # context
+    assert len(dialog.ticked_leaks()) == 0
+    dialog.set_ticked(row)
+    assert len(dialog.ticked_leaks()) >= 2  # accepting the row accepts it in every place
+    dialog.set_ticked(row, False)
 
     for r in range(dialog.leaks_table.rowCount()):
         dialog.set_ticked(r)

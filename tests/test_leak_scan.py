@@ -23,6 +23,7 @@ from imr_app.services.leak_scan import (
     nhs_number_is_valid,
     ni_number_is_valid,
     phone_number_is_valid,
+    place_in_words,
     postcode_is_valid,
     scan_docx,
     scan_draft,
@@ -594,3 +595,24 @@ def test_unaccepted_hits_block_and_describe_names_them(
         "word/document.xml, paragraph 1: NHS number '943 476 5919' in "
         "“Halima Osman, NHS 943 476 5919”"
     )
+
+
+@pytest.mark.parametrize(
+    ("part", "location", "said"),
+    [
+        ("word/document.xml", "word/document.xml, paragraph 126", "The report, paragraph 126"),
+        ("customXml/item1.xml", "customXml/item1.xml, imr:interchange", "The Chair's data copy"),
+        ("docProps/core.xml", "docProps/core.xml, dc:title", "The document's properties"),
+        ("word/footer1.xml", "word/footer1.xml, paragraph 1", "A page footer, paragraph 1"),
+        (FILE_NAME, FILE_NAME, "The file name"),
+        ("word/odd.xml", "word/odd.xml, paragraph 3", "word/odd.xml, paragraph 3"),
+    ],
+)
+def test_places_are_named_as_a_reader_would_say_them(part: str, location: str, said: str):
+    assert place_in_words(Leak(LeakKind.POSTCODE, "NE1 4ST", location, "", part)) == said
+
+
+def test_the_context_from_the_data_copy_has_no_escaped_line_breaks():
+    text = '{"analysis": "First paragraph.\\n\\nSeen at NE1 4ST by the team."}'
+    [leak] = LeakScanner().scan_text(text)
+    assert "\\n" not in leak.context and "paragraph. Seen at NE1 4ST" in leak.context

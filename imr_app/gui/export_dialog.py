@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,7 +59,7 @@ from imr_app.services.export_docx import (
     suggested_email_subject,
 )
 from imr_app.services.leak_acceptance import acceptance, accepted_keys
-from imr_app.services.leak_scan import Leak, accepted_key
+from imr_app.services.leak_scan import Leak, accepted_key, place_in_words
 from imr_app.services.review_copy import review_copy_name, without_review_copy_name
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ REVIEW_COPY_TIP = (
 NO_COMMENTS_TIP = "There are no unresolved comments in this draft, so there is nothing to review."
 _UNSAFE_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
+# The list of possible leaks needs room: a row per detail, with where and around it.
+LEAKS_PAGE_SIZE = QSize(1040, 620)
 # Columns of the list of possible leaks.
 ACCEPT_COLUMN, KIND_COLUMN, TEXT_COLUMN, WHERE_COLUMN, CONTEXT_COLUMN = range(5)
 
@@ -134,6 +136,7 @@ class ExportDialog(QDialog):
         self.you = you if you is not None and you.name else Actor(_user())
         self.outcome: ExportResult | None = None
         self.leaks: tuple[Leak, ...] = ()
+        self._leak_rows: list[list[Leak]] = []  # the leaks of each row: one detail, all places
         # Replaced in tests; in use it asks with the file dialog.
         self.choose_location: Callable[[Path], Path | None] = self._ask_location
         self.choose_template: Callable[[], Path | None] = self._ask_for_template
@@ -603,7 +606,7 @@ class ExportDialog(QDialog):
 
     def _succeeded(self, result: ExportResult, options: ExportOptions) -> None:
         self.outcome = result
-        self.leaks = ()
+        self.leaks, self._leak_rows = (), []
         self._record_export(result, options)
         saved = f"Saved as {result.path}"
         if options.review_copy:
@@ -647,37 +650,53 @@ class ExportDialog(QDialog):
 
     # ---- possible leaks --------------------------------------------------------------
     def _show_leaks(self, leaks: tuple[Leak, ...], path: Path, options: ExportOptions) -> None:
+        """One row for each detail, wherever it appears (accepting it accepts it everywhere)."""
         self.leaks = leaks
         self._leak_path, self._leak_options = path, options
+        groups: dict[str, list[Leak]] = {}
+        for leak in leaks:
+            groups.setdefault(accepted_key(leak), []).append(leak)
+        self._leak_rows = list(groups.values())
         self.leaks_intro.setText(
-            f"{_plural(len(leaks), 'possible personal detail')} found in the document; nothing "
-            "was written. Fix them in the draft, or tick the ones that may stay, give the "
-            "reason and export again. The acceptance is recorded in the audit trail."
+            f"{_plural(len(self._leak_rows), 'possible personal detail')} found in the document; "
+            "nothing was written. Fix them in the draft, or tick the ones that may stay, give "
+            "the reason and export again. The acceptance is recorded in the audit trail."
         )
-        self.leaks_table.setRowCount(len(leaks))
-        for row, leak in enumerate(leaks):
+        self.leaks_table.setRowCount(len(self._leak_rows))
+        for row, found in enumerate(self._leak_rows):
             tick = QTableWidgetItem("Accept")
             tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             tick.setCheckState(Qt.CheckState.Unchecked)
             self.leaks_table.setItem(row, ACCEPT_COLUMN, tick)
+            first = found[0]
             for column, text in (
-                (KIND_COLUMN, leak.kind.label),
-                (TEXT_COLUMN, leak.text),
-                (WHERE_COLUMN, leak.location),
-                (CONTEXT_COLUMN, leak.context),
+                (KIND_COLUMN, first.kind.label),
+                (TEXT_COLUMN, first.text),
+                (WHERE_COLUMN, "; ".join(dict.fromkeys(place_in_words(f) for f in found))),
+                (CONTEXT_COLUMN, first.context),
             ):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.leaks_table.setItem(row, column, item)
         self.leaks_table.resizeRowsToContents()
+        self._make_room(LEAKS_PAGE_SIZE)
         self.pages.setCurrentWidget(self.leaks_page)
+
+    def _make_room(self, size: QSize) -> None:
+        """Grow to ``size`` where the screen has room, so the list shows more than a few rows."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        width, height = size.width(), size.height()
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 80)
+        self.resize(max(self.width(), width), max(self.height(), height))
 
     def ticked_leaks(self) -> list[Leak]:
         return [
             leak
-            for row, leak in enumerate(self.leaks)
+            for row, found in enumerate(self._leak_rows)
             if (item := self.leaks_table.item(row, ACCEPT_COLUMN)) is not None
             and item.checkState() == Qt.CheckState.Checked
+            for leak in found
         ]
 
     def set_ticked(self, row: int, ticked: bool = True) -> None:

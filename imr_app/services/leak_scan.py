@@ -96,6 +96,30 @@ def accepted_key(leak: Leak) -> str:
     return f"{leak.kind}:{digest[:24]}"
 
 
+# Package parts in the words of someone reading the document (``place_in_words``).
+_PLACES = (
+    ("word/document.xml", "The report"),
+    ("customxml/", "The Chair's data copy"),
+    ("word/header", "A page header"),
+    ("word/footer", "A page footer"),
+    ("word/footnotes", "A footnote"),
+    ("word/comments", "A comment"),
+    ("docprops/", "The document's properties"),
+)
+
+
+def place_in_words(leak: Leak) -> str:
+    """Where a hit is, as a reader would say it: "The report, paragraph 126", "The file name"."""
+    if leak.part == FILE_NAME:
+        return "The file name"
+    part = leak.part.lower()
+    place = next((words for prefix, words in _PLACES if part.startswith(prefix)), None)
+    if place is None:  # a part we do not name: as the scan put it
+        return leak.location
+    paragraph = re.search(r"paragraph \d+$", leak.location)
+    return f"{place}, {paragraph[0]}" if paragraph else place
+
+
 def normalised_text(leak: Leak) -> str:
     """The hit's text with the differences that do not matter taken out."""
     text = leak.text
@@ -531,7 +555,7 @@ def _context(text: str, start: int, end: int, width: int = 40) -> str:
     right = found if found != -1 else min(len(text), end + width)
     cut_left = left > 0 and text[left - 1] != "\n"
     cut_right = right < len(text) and text[right] != "\n"
-    snippet = " ".join(text[left:right].split())
+    snippet = " ".join(text[left:right].replace("\\n", " ").split())  # JSON's escaped breaks
     return ("…" if cut_left else "") + snippet + ("…" if cut_right else "")
 
 
