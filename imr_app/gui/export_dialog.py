@@ -670,7 +670,7 @@ class ExportDialog(QDialog):
             self.leaks_table.setItem(row, ACCEPT_COLUMN, tick)
             first = found[0]
             for column, text in (
-                (KIND_COLUMN, first.kind.label),
+                (KIND_COLUMN, first.kind.label[:1].upper() + first.kind.label[1:]),
                 (TEXT_COLUMN, first.text),
                 (WHERE_COLUMN, "; ".join(dict.fromkeys(place_in_words(f) for f in found))),
                 (CONTEXT_COLUMN, first.context),
