@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from imr_app.gui.main_window import MainWindow
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
+# An offscreen screen the size of the laptops the app is written for (Qt's default is 800×800),
+# so dialogs sized to fit the screen come out as users see them.
+SCREEN = ROOT / "scripts" / "offscreen-1366x768.json"
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={SCREEN}")
 sys.path.insert(0, str(ROOT))
 PASSPHRASE = "screenshot example passphrase"
 

@@ -33,6 +33,7 @@ from imr_app.core import audit
 from imr_app.core.audit import AuditKind
 from imr_app.core.model import AuditEvent
 from imr_app.core.workflow import Actor
+from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services.audit_export import export_audit_log, read_trail
 from imr_app.storage.sqlcipher_compat import DatabaseError
 
@@ -60,7 +61,7 @@ class AuditLogDialog(QDialog):
         self.actor = actor
         self.events: list[AuditEvent] = []  # as shown, newest first
         self.setWindowTitle(f"Audit log — {TITLE}")
-        self.resize(1100, 560)
+        resize_within_screen(self, 1100, 560)
         layout = QVBoxLayout(self)
 
         intro = QLabel(

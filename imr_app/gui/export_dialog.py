@@ -48,6 +48,7 @@ from imr_app.core.model import AuditEvent, ImrDraft
 from imr_app.core.pseudonymise import NameRegister
 from imr_app.core.text import clean_text
 from imr_app.core.workflow import Actor
+from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services.checks import check_draft
 from imr_app.services.docx_protection import check_password
 from imr_app.services.export_docx import (
@@ -684,11 +685,9 @@ class ExportDialog(QDialog):
 
     def _make_room(self, size: QSize) -> None:
         """Grow to ``size`` where the screen has room, so the list shows more than a few rows."""
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width, height = size.width(), size.height()
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 80)
-        self.resize(max(self.width(), width), max(self.height(), height))
+        resize_within_screen(
+            self, max(self.width(), size.width()), max(self.height(), size.height())
+        )
 
     def ticked_leaks(self) -> list[Leak]:
         return [

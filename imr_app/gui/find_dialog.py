@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from imr_app.core.search import find
 from imr_app.core.sections import TITLES
 from imr_app.gui.editor import DraftEditor
+from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services.checks import Location
 
 _ROLE = Qt.ItemDataRole.UserRole
@@ -30,7 +31,7 @@ class FindDialog(QDialog):
         super().__init__(parent)
         self.editor = editor
         self.setWindowTitle("Find in the draft")
-        self.resize(620, 420)
+        resize_within_screen(self, 620, 420)
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
         self.query.setPlaceholderText("Words to find in every section")

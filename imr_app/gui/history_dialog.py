@@ -54,6 +54,7 @@ from imr_app.core.revisions import RevisionInfo
 from imr_app.core.workflow import STATE_LABELS, can_edit
 from imr_app.gui.pages.equality import STATEMENT
 from imr_app.gui.widgets.rich_text import RichTextEdit
+from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services.checks import Location
 from imr_app.services.history import (
     DraftHistory,
@@ -285,7 +286,7 @@ class HistoryDialog(QDialog):
         self._revisions: list[RevisionInfo] = []
         self.last_error = ""
         self.setWindowTitle(f"History — {TITLE}")
-        self.resize(1200, 700)
+        resize_within_screen(self, 1200, 700)
         editor.destroyed.connect(self.close)  # closing or locking the draft closes its history
 
         intro = QLabel(

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from imr_app.core.errors import ImrError
 from imr_app.core.model import ChronologyEntry
+from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services import chronology_import as ci
 from imr_app.services.session import DraftSession
 
@@ -198,7 +199,7 @@ class ImportDialog(QDialog):
         self._timer.timeout.connect(self.refresh_preview)
         self.setWindowTitle("Import chronology rows")
         self.setMinimumSize(760, 560)
-        self.resize(980, 720)
+        resize_within_screen(self, 980, 720)
 
         self.file_label = QLabel("No file chosen")
         font = self.file_label.font()
