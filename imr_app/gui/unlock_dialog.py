@@ -40,6 +40,10 @@ LOCK_ADVICE = (
 )
 
 
+# Statuses whose detail is the database's own words, which mean something to IT support only.
+_TECHNICAL = (OpenStatus.CORRUPT, OpenStatus.MIGRATION_FAILED)
+
+
 def _plain_message(result: OpenResult) -> str:
     """The status message without its detail, which the dialog shows apart as a note."""
     return OpenResult(result.status, holder=result.holder).message
@@ -156,7 +160,8 @@ class UnlockDialog(QDialog):
                 f"{text}\n\n{LOCK_ADVICE}" if status is OpenStatus.LOCKED else text
             )
             self._set_error("")
-        self.note.setText(f"Note: {result.detail}" if result.detail else "")
+        said = "Technical detail, for IT support" if status in _TECHNICAL else "Note"
+        self.note.setText(f"{said}: {result.detail}" if result.detail else "")
         self.note.setVisible(bool(result.detail))
         self.passphrase_form.setVisible(asks_passphrase)
 
