@@ -166,7 +166,7 @@ class ReviewPage(QWizardPage):
             "Commissioning partnership", "for example, Northshire Community Safety Partnership"
         )
         form = _form(self)
-        form.addRow("Review &name:", self.name_edit)
+        form.addRow("Review &name (required):", self.name_edit)
         form.addRow("&Type of review:", self.type_combo)
         form.addRow("&Commissioning partnership:", self.partnership_edit)
         self.error = _error_label()
@@ -237,7 +237,7 @@ class AgencyPage(QWizardPage):
         self.secured_edit = _date("Date records were secured")
         self.error = _error_label()
         form = _form(self)
-        form.addRow("&Agency:", self.agency_edit)
+        form.addRow("&Agency (required):", self.agency_edit)
         form.addRow("Your &name:", self.author_edit)
         form.addRow("Your &role:", self.role_edit)
         form.addRow("&Independence:", self.declaration_edit)
