@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton, QTextEdit, QWidget
 
 from imr_app.core.drafts import new_draft
 from imr_app.core.equality import (
@@ -279,6 +279,12 @@ def test_relevant_opens_the_impact_field_and_typing_reaches_the_draft_on_flush(
     page.flush()
     assert _squash(item.analysis) == analysis
 
+    # A long analysis: the field grows with it, so the page's is the only scroll bar.
+    short_height = impact.height()
+    impact.append("\n\n".join([analysis] * 12))
+    qtbot.waitUntil(lambda: impact.height() > short_height)
+    assert impact.verticalScrollBar().maximum() == 0  # nothing hidden inside the field
+
     _choose(qtbot, _choice(page, Characteristic.RACE, VICTIM), "Not known")
     assert not impact.isVisible()
     assert _squash(item.analysis) == analysis  # hidden, not thrown away
@@ -287,11 +293,15 @@ def test_relevant_opens_the_impact_field_and_typing_reaches_the_draft_on_flush(
 def test_context_fields_report_each_edit(
     qtbot, page: EqualityPage, session: DraftSession, calls: list[str]
 ):
-    language = _named(page, QPlainTextEdit, f"Language for {VICTIM}")
+    language = _named(page, QTextEdit, f"Language for {VICTIM}")
     language.setFocus()
     _type(language, "Arabic; English as a second language")
     entry = equality_for(session.draft, _subject(session.draft, VICTIM).id)
     assert entry.other_factors.language == "Arabic; English as a second language"
+    short_height = language.height()
+    language.append("\n".join(["No interpreter was booked for the call."] * 8))
+    qtbot.waitUntil(lambda: language.height() > short_height)  # grows, nothing hidden
+    assert language.verticalScrollBar().maximum() == 0
     intersectionality = _named(
         page, RichTextEdit, f"Intersectionality and unconscious bias for {VICTIM}"
     )

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +52,7 @@ from imr_app.core.model import (
 )
 from imr_app.core.sections import TITLES
 from imr_app.gui.pages.base import Changed, SectionPage, SectionStatusControl, keep_enabled
+from imr_app.gui.widgets.grow import grow_with_text
 from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location
 
@@ -385,16 +386,18 @@ class EqualityPage(SectionPage):
         """``bind_prose`` keyed per field: many fields here share the part and attribute."""
         edit = self.bind_prose(key, lambda: target, attr, PART, name)
         edit.setPlaceholderText(placeholder)
-        edit.setFixedHeight(height)
+        grow_with_text(edit, height)
         return edit
 
-    def _factor(self, entry: SubjectEquality, attr: str, name: str) -> QPlainTextEdit:
+    def _factor(self, entry: SubjectEquality, attr: str, name: str) -> QTextEdit:
         """A short plain note, written at once: cheap, unlike the prose fields."""
-        edit = QPlainTextEdit(getattr(entry.other_factors, attr))
+        edit = QTextEdit()
+        edit.setAcceptRichText(False)
+        edit.setPlainText(getattr(entry.other_factors, attr))
         edit.setAccessibleName(name)
         edit.setPlaceholderText("Its bearing on risk, access or the response, if any")
         edit.setTabChangesFocus(True)
-        edit.setFixedHeight(52)
+        grow_with_text(edit, 52)
 
         def on_edit() -> None:
             setattr(entry.other_factors, attr, edit.toPlainText())
