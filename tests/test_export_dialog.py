@@ -238,6 +238,8 @@ def test_a_leak_is_listed_and_accepted_only_with_a_reason(open_session, make_dia
 def test_password_protection_encrypts_and_suggests_a_subject(open_session, make_dialog, qtbot):
     session = open_session()
     dialog = make_dialog(session)
+    # The example is not signed off: Final says that the copy will still be marked DRAFT.
+    assert dialog.final_radio.text() == "&Final (still marked DRAFT: the IMR is not signed off)"
     assert dialog.protect_check.isChecked()
     qtbot.keyClicks(dialog.password_edit, "heron")
     assert "shorter than 10 characters" in dialog.password_feedback.text()

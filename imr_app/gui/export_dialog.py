@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from imr_app.core.comments import unresolved
 from imr_app.core.drafts import now
 from imr_app.core.errors import ImrError
-from imr_app.core.model import AuditEvent, ImrDraft
+from imr_app.core.model import AuditEvent, ImrDraft, WorkflowState
 from imr_app.core.pseudonymise import NameRegister
 from imr_app.core.text import clean_text
 from imr_app.core.workflow import Actor
@@ -208,6 +208,9 @@ class ExportDialog(QDialog):
         location.addWidget(self.browse_button)
 
         self.final_radio = QRadioButton("&Final")
+        if self.session.draft.workflow.state is not WorkflowState.SIGNED_OFF:
+            # The document and the subject line say DRAFT until the IMR is signed off.
+            self.final_radio.setText("&Final (still marked DRAFT: the IMR is not signed off)")
         self.draft_radio = QRadioButton("&Draft copy (marked DRAFT)")
         self.kind_group = QButtonGroup(self)
         self.kind_group.addButton(self.final_radio)
