@@ -204,7 +204,7 @@ def test_cli_compare_says_which_is_newer_or_how_they_diverged(
     assert main(args, context) == 1
     out = capsys.readouterr().out
     assert "have each been changed since they parted" in out
-    assert f"The copies parted after {AUTHOR}'s editing on" in out
+    assert f"Both copies hold what {AUTHOR} wrote on the computer" in out
     assert f"Only in {author_copy.name}:\n  Edited by {AUTHOR}" in out
     assert f"Only in {lead_copy.name}:\n  Edited by {LEAD}" in out
 
@@ -345,7 +345,7 @@ def test_a_diverged_copy_lists_both_sides_and_can_be_opened_anyway(
     (dialog,) = shown.dialogs
     assert dialog.windowTitle() == "Two copies with different changes"
     assert "each been changed since they parted" in dialog.headline.text()
-    assert f"The copies parted after {AUTHOR}'s editing on" in dialog.explanation.text()
+    assert f"Both copies hold what {AUTHOR} wrote on the computer" in dialog.explanation.text()
     assert f"Edited by {LEAD}" in dialog.changes["this"].text()
     assert f"Edited by {AUTHOR}" in dialog.changes["other"].text()
     assert buttons(dialog) == {OPEN_OTHER, OPEN_THIS, CANCEL}

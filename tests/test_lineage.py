@@ -62,8 +62,8 @@ def test_both_copies_edited_after_parting_have_diverged_from_their_last_shared_s
     assert result.a_only == Changes([AUTHOR_LATER], [SUBMITTED])
     assert result.b_only == Changes([LEAD_EDIT], [])
     assert result.parted() == (
-        "The copies parted after Helen Marsh's editing on AUTHOR-PC, 01/06/2024 10:00, "
-        "which both hold."
+        "Both copies hold what Helen Marsh wrote on the computer “AUTHOR-PC” from "
+        "01/06/2024 10:00; they differ only in what came after."
     )
 
 

@@ -106,10 +106,10 @@ class Comparison:
                 "have been made with imr-app import)."
             )
         who = self.common.user or "someone"
-        where = self.common.computer or "an unknown computer"
+        where = f"the computer “{self.common.computer}”" if self.common.computer else "a computer"
         return (
-            f"The copies parted after {who}'s editing on {where}, "
-            f"{_when(self.common.started_at)}, which both hold."
+            f"Both copies hold what {who} wrote on {where} from "
+            f"{_when(self.common.started_at)}; they differ only in what came after."
         )
 
 
