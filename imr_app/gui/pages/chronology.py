@@ -241,7 +241,7 @@ class ChronologyPage(SectionPage):
     # ---- building ----------------------------------------------------------------------
     def _button(self, text: str, slot: Any, tip: str) -> QPushButton:
         button = QPushButton(text)
-        button.setAccessibleName(text.rstrip("…"))
+        button.setAccessibleName(text.replace("&", "").rstrip("…"))
         button.setToolTip(tip)
         button.clicked.connect(slot)
         return button
@@ -256,7 +256,7 @@ class ChronologyPage(SectionPage):
         )
         self.paste_button = self._button("Paste rows", lambda: self.paste(), PASTE_TIP)
         self.import_button = self._button(
-            "Import CSV…",
+            "&Import CSV…",
             self.import_csv,
             "Import entries from a CSV file exported by a case "
             "management system: map its columns and see every row that cannot be imported",
@@ -363,7 +363,7 @@ class ChronologyPage(SectionPage):
         )
         self.checks.jump_requested.connect(self.focus_location)
         button = self._button(
-            "Check the chronology", self.run_checks, "List what may need your attention"
+            "C&heck the chronology", self.run_checks, "List what may need your attention"
         )
         self.gap_days = QSpinBox()
         self.gap_days.setRange(7, 3650)
