@@ -50,7 +50,6 @@ from imr_app.core.sections import STATUS_LABELS, TITLES, progress, question_done
 from imr_app.core.workflow import can_edit, last_step
 from imr_app.gui.pages.base import KEEP_ENABLED, SectionPage
 from imr_app.gui.spelling import SpellingService, install_spelling
-from imr_app.gui.widgets.rich_text import RichTextEdit
 from imr_app.services.checks import Location, Problem, check_draft
 from imr_app.services.comment_locations import location_for
 
@@ -366,7 +365,7 @@ class DraftEditor(QWidget):
             page.comment_requested.connect(self.comment_requested)
             page.not_kept_changed.connect(lambda: self.save_state_changed.emit(self._saved()))
             if self._spelling is not None:
-                for edit in page.findChildren(RichTextEdit):
+                for edit in page.prose_fields:
                     install_spelling(edit, self._spelling)
             if self.read_only:
                 set_inputs_read_only(page, self._guard, True)

@@ -26,7 +26,6 @@ from imr_app.context import AppContext
 from imr_app.core.workflow import Actor
 from imr_app.gui.editor import DraftEditor
 from imr_app.gui.idle import IdleWatcher
-from imr_app.gui.problems import ProblemsPanel
 from imr_app.gui.review_actions import ReviewActions
 from imr_app.gui.spelling import SpellingService
 from imr_app.settings import SettingsStore
@@ -34,6 +33,7 @@ from imr_app.settings import SettingsStore
 if TYPE_CHECKING:
     from imr_app.gui.comments_panel import CommentsPanel
     from imr_app.gui.find_dialog import FindDialog
+    from imr_app.gui.problems import ProblemsPanel
     from imr_app.gui.start_screen import StartScreen
     from imr_app.services.checks import Location
     from imr_app.services.session import DraftSession
@@ -90,10 +90,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.locked)
         self.setCentralWidget(self.stack)
 
-        self.problems = ProblemsPanel()
+        self._problems: ProblemsPanel | None = None  # built when first needed, as Comments
         self.problems_dock = QDockWidget("Check for errors", self)
         self.problems_dock.setObjectName("problems")
-        self.problems_dock.setWidget(self.problems)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.problems_dock.hide()
 
@@ -291,8 +290,7 @@ class MainWindow(QMainWindow):
         self.editor = DraftEditor(self.session, self.spelling)
         self.editor.save_state_changed.connect(self.save_label.setText)
         self.editor.progress_changed.connect(self.progress_label.setText)
-        self.editor.problems_changed.connect(self.problems.show_problems)
-        self.problems.jump_requested.connect(self.editor.go_to)
+        self.editor.problems_changed.connect(lambda found: self.problems.show_problems(found))
         self.editor.comment_requested.connect(lambda anchor: self.comments.comment_on(anchor))
         if self._comments is not None:
             self._comments.set_session(self.session, self.editor)
@@ -339,13 +337,13 @@ class MainWindow(QMainWindow):
 
     def _drop_editor(self) -> None:
         if self.editor is not None:
-            self.problems.jump_requested.disconnect(self.editor.go_to)
             self.stack.removeWidget(self.editor)
             self.editor.deleteLater()
         self.editor = None
         self.session = None
         self.idle.stop()
-        self.problems.show_problems([])
+        if self._problems is not None:
+            self._problems.show_problems([])
         self.problems_dock.hide()
         if self._comments is not None:
             self._comments.set_session(None, None)
@@ -453,6 +451,17 @@ class MainWindow(QMainWindow):
         self.problems_dock.show()
         self.resizeDocks([self.problems_dock], [200], Qt.Orientation.Vertical)
         self.problems.list.setFocus()
+
+    @property
+    def problems(self) -> ProblemsPanel:
+        """The Check for errors list, built the first time it is needed: it costs start-up."""
+        if self._problems is None:
+            from imr_app.gui.problems import ProblemsPanel
+
+            self._problems = ProblemsPanel()
+            self._problems.jump_requested.connect(self._go_to)
+            self.problems_dock.setWidget(self._problems)
+        return self._problems
 
     @property
     def comments(self) -> CommentsPanel:

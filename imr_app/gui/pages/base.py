@@ -65,6 +65,7 @@ class SectionPage(QWidget):
         self._flushers: dict[str, Callable[[], None]] = {}
         self._pending: set[str] = set()
         self.not_kept: dict[str, str] = {}  # field label -> why what is typed there is not kept
+        self.prose_fields: list[RichTextEdit] = []  # for the spelling (quicker than a search)
 
     @property
     def draft(self) -> ImrDraft:
@@ -163,6 +164,7 @@ class SectionPage(QWidget):
         self, name: str, target: Callable[[], Any], attr: str, part: str, label: str
     ) -> RichTextEdit:
         edit = RichTextEdit()
+        self.prose_fields.append(edit)
         edit.set_markdown(getattr(target(), attr))
         edit.setAccessibleName(label)
         key = f"{part}.{name}"  # field names are unique on a page; attributes may repeat
