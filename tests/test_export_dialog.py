@@ -209,9 +209,11 @@ def test_a_leak_is_listed_and_accepted_only_with_a_reason(open_session, make_dia
     assert texts.count(NHS_NUMBER) == 1  # one row, though it is in the report and data copy
     row = texts.index(NHS_NUMBER)
     assert dialog.leaks_table.item(row, 1).text() == "NHS number"
-    where = dialog.leaks_table.item(row, 3).text()
-    assert where.startswith("The report, paragraph ") and "The Chair's data copy" in where
-    assert "word/" not in where and "customXml" not in where
+    where = dialog.leaks_table.item(row, 3)
+    assert where.text() == "Analysis"  # where to fix it in the draft
+    in_document = where.toolTip()
+    assert in_document.startswith("In the document: The report, paragraph ")
+    assert "The Chair's data copy" in in_document and "customXml" not in in_document
     assert NHS_NUMBER in dialog.leaks_table.item(row, 4).text()  # context
     assert len(dialog.ticked_leaks()) == 0
     dialog.set_ticked(row)

@@ -60,7 +60,7 @@ from imr_app.services.export_docx import (
     suggested_email_subject,
 )
 from imr_app.services.leak_acceptance import acceptance, accepted_keys
-from imr_app.services.leak_scan import Leak, accepted_key, place_in_words
+from imr_app.services.leak_scan import Leak, accepted_key, place_in_words, places_in_draft
 from imr_app.services.review_copy import review_copy_name, without_review_copy_name
 
 if TYPE_CHECKING:
@@ -661,6 +661,7 @@ class ExportDialog(QDialog):
         for leak in leaks:
             groups.setdefault(accepted_key(leak), []).append(leak)
         self._leak_rows = list(groups.values())
+        in_draft = places_in_draft(self.session.draft)  # where the author can fix each one
         self.leaks_intro.setText(
             f"{_plural(len(self._leak_rows), 'possible personal detail')} found in the document; "
             "nothing was written. Fix them in the draft, or tick the ones that may stay, give "
@@ -673,14 +674,16 @@ class ExportDialog(QDialog):
             tick.setCheckState(Qt.CheckState.Unchecked)
             self.leaks_table.setItem(row, ACCEPT_COLUMN, tick)
             first = found[0]
-            for column, text in (
-                (KIND_COLUMN, first.kind.label[:1].upper() + first.kind.label[1:]),
-                (TEXT_COLUMN, first.text),
-                (WHERE_COLUMN, "; ".join(dict.fromkeys(place_in_words(f) for f in found))),
-                (CONTEXT_COLUMN, first.context),
+            in_document = "; ".join(dict.fromkeys(place_in_words(f) for f in found))
+            fields = "; ".join(in_draft.get(accepted_key(first), []))
+            for column, text, tip in (
+                (KIND_COLUMN, first.kind.label[:1].upper() + first.kind.label[1:], ""),
+                (TEXT_COLUMN, first.text, ""),
+                (WHERE_COLUMN, fields or in_document, f"In the document: {in_document}"),
+                (CONTEXT_COLUMN, first.context, ""),
             ):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tip or text)
                 self.leaks_table.setItem(row, column, item)
         self.leaks_table.resizeRowsToContents()
         self._make_room(LEAKS_PAGE_SIZE)

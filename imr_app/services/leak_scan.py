@@ -32,8 +32,9 @@ from typing import AnyStr
 
 from lxml import etree
 
+from imr_app.core.field_names import describe_field
 from imr_app.core.model import ImrDraft, Subject
-from imr_app.core.pseudonymise import NameRegister, fold_accents, nfc, text_slots
+from imr_app.core.pseudonymise import NameRegister, fold_accents, nfc, pseudonymise, text_slots
 
 
 class LeakKind(StrEnum):
@@ -118,6 +119,18 @@ def place_in_words(leak: Leak) -> str:
         return leak.location
     paragraph = re.search(r"paragraph \d+$", leak.location)
     return f"{place}, {paragraph[0]}" if paragraph else place
+
+
+def places_in_draft(draft: ImrDraft) -> dict[str, list[str]]:
+    """For each detail the export would carry (by ``accepted_key``), the fields of the draft
+    that hold it, named as the author finds them ("Question iv"): where to fix it."""
+    places: dict[str, list[str]] = {}
+    for leak in LeakScanner(draft.subjects).scan_draft(pseudonymise(draft)):
+        named = places.setdefault(accepted_key(leak), [])
+        field_name = describe_field(draft, leak.part)
+        if field_name not in named:
+            named.append(field_name)
+    return places
 
 
 def normalised_text(leak: Leak) -> str:
