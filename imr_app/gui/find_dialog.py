@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from imr_app.core.search import find
 from imr_app.core.sections import TITLES
 from imr_app.gui.editor import DraftEditor
+from imr_app.gui.widgets.lists import one_line_per_item
 from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services.checks import Location
 
@@ -40,7 +41,7 @@ class FindDialog(QDialog):
         layout.addWidget(self.query)
         self.summary = QLabel()
         layout.addWidget(self.summary)
-        self.results = QListWidget()
+        self.results = one_line_per_item(QListWidget())
         self.results.setAccessibleName("Places found")
         self.results.itemActivated.connect(self._jump)
         self.results.itemClicked.connect(self._jump)

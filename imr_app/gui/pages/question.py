@@ -29,6 +29,7 @@ from imr_app.core.question_sets import question_text
 from imr_app.core.sections import word_count
 from imr_app.gui.pages.base import Changed, SectionPage
 from imr_app.gui.widgets.choice import ChoiceCombo
+from imr_app.gui.widgets.lists import one_line_per_item
 
 if TYPE_CHECKING:
     from imr_app.services.session import DraftSession
@@ -107,7 +108,7 @@ class QuestionPage(SectionPage):
         self._status_form = form
 
         column.addWidget(QLabel("Chronology entries this answer relies on"))
-        self.links = QListWidget()
+        self.links = one_line_per_item(QListWidget())
         self.links.setAccessibleName("Linked chronology entries")
         self.links.setMaximumHeight(100)
         column.addWidget(self.links)
@@ -221,7 +222,7 @@ class LinkEntriesDialog(QDialog):
         self.filter.setAccessibleName("Filter chronology entries")
         self.filter.textChanged.connect(self._apply_filter)
         layout.addWidget(self.filter)
-        self.list = QListWidget()
+        self.list = one_line_per_item(QListWidget())
         self.list.setAccessibleName("Chronology entries")
         chosen_set = set(chosen)
         for entry in entries:
