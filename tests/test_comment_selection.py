@@ -8,6 +8,8 @@ must select that appearance again.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from imr_app.core.comments import anchor_answer, anchored_words
@@ -15,8 +17,12 @@ from imr_app.core.model import ImrDraft
 from imr_app.gui.widgets.rich_text import RichTextEdit
 
 
-def _letters_before(text: str, end: int) -> int:
-    """Letters and digits before ``end``: the same count in the Markdown and on screen."""
+def _letters_before(text: str, end: int, markdown: bool = False) -> int:
+    """Letters and digits before ``end``: the same count in the Markdown (less its list items'
+    numbers, which the screen draws but does not hold) and on screen."""
+    if markdown:
+        text = re.sub(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text[:end])
+        end = len(text)
     return sum(ch.isalnum() for ch in text[:end])
 
 
@@ -36,6 +42,8 @@ def _appearances(text: str, words: str) -> list[int]:
         ("no no no no", "no no"),
         ("the \\* team and the team, the *team*", "the team"),
         ("The **DASH** was graded. The DASH was\n\n- graded standard\n- the DASH", "DASH"),
+        ("1. Visit to the home\n2. Second visit to the home\n3. Home again", "home"),
+        ("1. Called 1 time\n2. Called 1 more time", "1"),
     ],
 )
 def test_each_appearance_is_anchored_where_it_was_selected(
@@ -57,7 +65,9 @@ def test_each_appearance_is_anchored_where_it_was_selected(
         anchor = anchor_answer(draft, "i", *edit.selected_words())
 
         assert anchor.span_start is not None
-        assert _letters_before(markdown, anchor.span_start) == _letters_before(shown, start)
+        assert _letters_before(markdown, anchor.span_start, markdown=True) == _letters_before(
+            shown, start
+        )
         edit.moveCursor(edit.textCursor().MoveOperation.End)
         assert edit.select_words(*anchored_words(draft, anchor))  # Go to
         again = edit.textCursor().selectionStart()

@@ -47,7 +47,9 @@ COMMENT_RESOLVED = "comment resolved"
 
 _QUOTE_SHOWN = 60  # characters of quoted words shown before they are shortened
 # Markdown the editor writes: list markers at a line's start, emphasis and code marks.
-_MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+|[*_`]")
+_LIST_ITEM = r"(?m)^[ \t]*(?:[-*+]|\d+[.)])[ \t]+"
+_LIST_MARKER = re.compile(_LIST_ITEM)
+_MARKUP = re.compile(rf"{_LIST_ITEM}|[*_`]")
 
 
 class CommentError(ImrError):
@@ -108,7 +110,7 @@ def anchor_answer(
     if not quote.strip():
         return CommentAnchor(AnchorKind.ANSWER.value, number)
     text = _answer_text(draft, number)
-    spans = word_spans(text, quote)
+    spans = word_spans(text, quote, markdown=True)
     if appearance is None:  # a quote typed, not selected: as typed first, Markdown and all
         spans = [(s, s + len(quote)) for s in _occurrences(text, quote)] or spans
     shown = _shorten(quote)
@@ -136,32 +138,38 @@ def anchored_words(draft: ImrDraft, anchor: CommentAnchor) -> tuple[str, int] | 
         return None
     text = _answer_text(draft, anchor.ref)
     quote = " ".join(_MARKUP.sub("", text[start:end]).split())  # as read
-    spans = word_spans(text, quote)
+    spans = word_spans(text, quote, markdown=True)
     earlier = sum(1 for found, _end in spans if found < start)
     return (quote, earlier) if earlier < len(spans) else None
 
 
-def word_spans(text: str, quote: str) -> list[tuple[int, int]]:
+def word_spans(text: str, quote: str, markdown: bool = False) -> list[tuple[int, int]]:
     """Every appearance of ``quote``'s words in ``text``, overlapping ones too, in reading
     order, as spans of ``text``.
 
     Only letters, digits and the breaks between words count, so the words match whether
-    ``text`` is an answer's Markdown or the editor's plain text, whatever emphasis, bullets,
-    punctuation or spacing surround them. The editor and the anchors count appearances here.
+    ``text`` is an answer's Markdown (``markdown``: its list markers, "1." or "-", are not
+    words) or the editor's plain text, whatever emphasis, punctuation or spacing surround
+    them. The editor and the anchors count appearances here.
     """
-    read, offsets = _words_only(text)
+    read, offsets = _words_only(text, markdown)
     wanted = _words_only(quote)[0].strip()
     if not wanted:
         return []
     return [(offsets[i], offsets[i + len(wanted) - 1] + 1) for i in _occurrences(read, wanted)]
 
 
-def _words_only(text: str) -> tuple[str, list[int]]:
+def _words_only(text: str, markdown: bool = False) -> tuple[str, list[int]]:
     """``text`` as its letters and digits with one space for each break between words, and
-    each kept character's offset in ``text``."""
+    each kept character's offset in ``text``; a Markdown list item's number is left out."""
+    markers: set[int] = set()
+    if markdown:
+        markers = {i for m in _LIST_MARKER.finditer(text) for i in range(*m.span())}
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
+        if i in markers:
+            continue
         if ch.isalnum():
             chars.append(ch)
             offsets.append(i)
