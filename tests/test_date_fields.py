@@ -35,3 +35,25 @@ def test_a_date_that_is_no_date_shows_not_saved_until_it_is_put_right(qtbot, exa
     assert window.editor.save_now()
     assert window.save_label.text() == "Saved"
     assert f"{window.session.draft.review.period_start:%d/%m/%Y}" == "31/12/2019"
+
+
+def test_a_failed_save_is_still_shown_when_a_date_is_put_right(qtbot, example_window, monkeypatch):
+    window = example_window("Helen Marsh", "IMR author")
+    window.editor.go_to(Location(SectionId.REVIEW, "", "date_of_death"))
+    field = window.editor.current_page().field_widget("date_of_death")
+
+    def full(*_args: object) -> None:
+        raise OSError("The disk is full")
+
+    monkeypatch.setattr(window.session, "save", full)
+    window.session.touch("review")
+    assert not window.editor.save_now()
+    assert window.save_label.text() == "Not saved — The disk is full"
+    for typed in ("31/02/2020", "29/02/2020"):  # no such day, then a real one
+        field.setFocus()
+        field.selectAll()
+        qtbot.keyClicks(field, typed)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        assert window.save_label.text() == "Not saved — The disk is full"
+    monkeypatch.undo()
+    assert window.editor.save_now()

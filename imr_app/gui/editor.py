@@ -363,7 +363,7 @@ class DraftEditor(QWidget):
             self._pages[key] = page
             self.pages.addWidget(page)
             page.comment_requested.connect(self.comment_requested)
-            page.not_kept_changed.connect(lambda: self.save_state_changed.emit(self._saved()))
+            page.not_kept_changed.connect(lambda: self.save_state_changed.emit(self._save_state()))
             if self._spelling is not None:
                 for edit in page.prose_fields:
                     install_spelling(edit, self._spelling)
@@ -474,6 +474,15 @@ class DraftEditor(QWidget):
         self.save_state_changed.emit(self._saved())
         self.refresh_statuses()
         return True
+
+    def _save_state(self) -> str:
+        """What the save indicator says now: why the last save failed, that one is on its way,
+        or that all is saved."""
+        if self.last_save_error:
+            return f"Not saved — {self.last_save_error}"
+        if self._unsaved_since.isValid():
+            return "Saving…"
+        return self._saved()
 
     def _saved(self) -> str:
         """ "Saved", unless a field holds typing that cannot be kept: then that, and why."""
