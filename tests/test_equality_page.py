@@ -380,3 +380,17 @@ def test_refresh_shows_a_subject_added_since(qtbot, page: EqualityPage, session:
     session.draft.subjects.append(Subject("Child B", SubjectRole.CHILD))
     page.refresh()
     assert _choice(page, Characteristic.AGE, "Child B").currentText() == "Not yet considered"
+
+
+def test_typing_on_at_the_end_of_a_long_field_keeps_the_cursor_in_view(qtbot, page: EqualityPage):
+    """The fields grow rather than scroll, so the page follows the cursor down."""
+    language = _named(page, QTextEdit, f"Language for {VICTIM}")
+    area = page._scroll
+    language.setFocus()
+    for _ in range(40):
+        qtbot.keyClicks(language, "No interpreter was booked.")
+        qtbot.keyClick(language, Qt.Key.Key_Return)
+    qtbot.wait(50)  # the page scrolls once the field has grown
+    cursor = language.viewport().mapTo(area.viewport(), language.cursorRect().center())
+    assert area.verticalScrollBar().value() > 0
+    assert area.viewport().rect().contains(cursor)
