@@ -394,3 +394,22 @@ def test_typing_on_at_the_end_of_a_long_field_keeps_the_cursor_in_view(qtbot, pa
     cursor = language.viewport().mapTo(area.viewport(), language.cursorRect().center())
     assert area.verticalScrollBar().value() > 0
     assert area.viewport().rect().contains(cursor)
+
+
+def test_a_rebuilt_page_has_spelling_in_every_prose_field_and_no_dead_ones(
+    qtbot, session: DraftSession
+):
+    """Subjects change, the page rebuilds: the new fields are checked like the old ones."""
+    from imr_app.core.model import SectionId
+    from imr_app.gui.editor import DraftEditor
+    from imr_app.gui.spelling import SpellingService, spelling_controller
+
+    editor = DraftEditor(session, SpellingService(None))  # not loaded: fields wait for it
+    qtbot.addWidget(editor)
+    editor.go_to(Location(SectionId.EQUALITY))
+    page = editor.current_page()
+    assert isinstance(page, EqualityPage)
+    count = len(page.prose_fields)
+    page.refresh()
+    assert len(page.prose_fields) == count  # the old fields went with the old page body
+    assert all(spelling_controller(edit) is not None for edit in page.prose_fields)

@@ -365,8 +365,10 @@ class DraftEditor(QWidget):
             page.comment_requested.connect(self.comment_requested)
             page.not_kept_changed.connect(lambda: self.save_state_changed.emit(self._save_state()))
             if self._spelling is not None:
+                spelling = self._spelling
+                page.prepare_prose = lambda edit: install_spelling(edit, spelling)
                 for edit in page.prose_fields:
-                    install_spelling(edit, self._spelling)
+                    install_spelling(edit, spelling)
             if self.read_only:
                 set_inputs_read_only(page, self._guard, True)
         return self._pages[key]

@@ -65,7 +65,9 @@ class SectionPage(QWidget):
         self._flushers: dict[str, Callable[[], None]] = {}
         self._pending: set[str] = set()
         self.not_kept: dict[str, str] = {}  # field label -> why what is typed there is not kept
-        self.prose_fields: list[RichTextEdit] = []  # for the spelling (quicker than a search)
+        self.prose_fields: list[RichTextEdit] = []
+        # What the editor does to every prose field, built now or in a rebuild (the spelling).
+        self.prepare_prose: Callable[[RichTextEdit], None] | None = None
 
     @property
     def draft(self) -> ImrDraft:
@@ -165,6 +167,8 @@ class SectionPage(QWidget):
     ) -> RichTextEdit:
         edit = RichTextEdit()
         self.prose_fields.append(edit)
+        if self.prepare_prose is not None:
+            self.prepare_prose(edit)
         edit.set_markdown(getattr(target(), attr))
         edit.setAccessibleName(label)
         key = f"{part}.{name}"  # field names are unique on a page; attributes may repeat

@@ -160,6 +160,7 @@ class EqualityPage(SectionPage):
         self._fields.clear()
         self._flushers.clear()
         self._pending.clear()
+        self.prose_fields.clear()
         self._choices.clear()
         self._captions.clear()
         self._item_of.clear()
