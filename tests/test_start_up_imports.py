@@ -98,3 +98,40 @@ def test_what_keyring_imports_but_never_runs_loads_only_when_touched(tmp_path: P
         tmp_path,
     )
     assert out.splitlines() == ["False False", "True example.org", "True", "True", "True"]
+
+
+def test_a_deferred_module_that_fails_fails_alike_for_everyone_and_a_reload_counts(
+    tmp_path: Path,
+):
+    (tmp_path / "flaky.py").write_text(
+        "import os\nif os.environ.get('BREAK'):\n    raise RuntimeError('broken')\nVALUE = 1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "once.py").write_text("RUNS = [1]\n", encoding="utf-8")
+    out = _run(
+        f"""
+        import importlib, os, sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        from imr_app.storage.deferred_imports import defer
+        defer("flaky", "once")
+        import flaky, once
+        os.environ["BREAK"] = "1"
+        for _ in range(2):  # every touch says why, and tries again
+            try:
+                flaky.VALUE
+            except AttributeError as exc:
+                print(type(exc.__cause__).__name__, exc.__cause__)
+        del os.environ["BREAK"]
+        print(flaky.VALUE, sys.modules["flaky"] is flaky)
+        importlib.reload(once)  # runs its code; a later touch must not run it again
+        once.RUNS.append(2)
+        print(getattr(once, "missing", None), once.RUNS)
+        """,
+        tmp_path,
+    )
+    assert out.splitlines() == [
+        "RuntimeError broken",
+        "RuntimeError broken",
+        "1 True",
+        "None [1, 2]",
+    ]

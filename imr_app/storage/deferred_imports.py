@@ -28,22 +28,26 @@ class _NotYetRun(ModuleType):
 
 
 def _run(module: _NotYetRun) -> None:
-    """Run the module's code in it, once; other threads wait until it has run."""
+    """Run the module's code in it, once; a thread that asks meanwhile waits for it."""
     name = module.__name__
     with _LOCK:
         if type(module) is not _NotYetRun or name in _running:  # run, or its own code asks
+            return
+        if "__builtins__" in module.__dict__:  # run already, by importlib.reload
+            module.__class__ = ModuleType
             return
         spec = module.__spec__
         assert spec is not None and spec.loader is not None
         _running.add(name)
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:  # as a failed import: gone, so the next import retries
-            sys.modules.pop(name, None)
-            raise AttributeError(f"module {name!r} could not be loaded") from exc
+        except Exception as exc:  # not run after all: the next touch, anyone's, tries again
+            module.__dict__.pop("__builtins__", None)
+            raise AttributeError(f"module {name!r} could not be loaded: {exc}") from exc
+        else:
+            module.__class__ = ModuleType  # from here on, a plain module
         finally:
             _running.discard(name)
-            module.__class__ = ModuleType  # from here on, a plain module
 
 
 def defer(*names: str) -> None:
