@@ -211,7 +211,8 @@ def test_a_leak_is_listed_and_accepted_only_with_a_reason(open_session, make_dia
     assert dialog.leaks_table.item(row, 1).text() == "NHS number"
     where = dialog.leaks_table.item(row, 3)
     assert where.text() == "Analysis"  # where to fix it in the draft
-    in_document = where.toolTip()
+    field, in_document = where.toolTip().split("\n")
+    assert field == "Analysis"
     assert in_document.startswith("In the document: The report, paragraph ")
     assert "The Chair's data copy" in in_document and "customXml" not in in_document
     assert NHS_NUMBER in dialog.leaks_table.item(row, 4).text()  # context
@@ -342,3 +343,18 @@ def test_the_file_menu_saves_then_opens_the_dialog(
     assert calls == ["saved", "asked"]
     window.close_draft()
     assert not window.export_action.isEnabled()
+
+
+def test_a_detail_in_many_entries_names_a_few_and_counts_the_rest(open_session, make_dialog, qtbot):
+    draft = example_draft()
+    for entry in draft.chronology[:6]:
+        entry.event += f" Her NHS number {NHS_NUMBER} was on the form."
+    dialog = make_dialog(open_session(draft))
+    no_password(dialog)
+    click(qtbot, dialog.export_button)
+    wait_done(qtbot, dialog)
+    texts = [dialog.leaks_table.item(r, 2).text() for r in range(dialog.leaks_table.rowCount())]
+    where = dialog.leaks_table.item(texts.index(NHS_NUMBER), 3)
+    assert where.text().startswith("Chronology entry ")
+    assert where.text().endswith("; and 3 more")
+    assert where.toolTip().count("Chronology entry ") == 6

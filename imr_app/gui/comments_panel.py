@@ -82,7 +82,7 @@ class CommentsPanel(QWidget):
         self.editor: DraftEditor | None = None
         self.target: CommentAnchor | None = None  # chosen with comment_on; None: the page
         layout = QVBoxLayout(self)
-        self.show_resolved = QCheckBox("Show &resolved")
+        self.show_resolved = QCheckBox("Show resol&ved")
         self.show_resolved.toggled.connect(lambda _on: self.refresh())
         layout.addWidget(self.show_resolved)
         self.list = QListWidget()
@@ -110,7 +110,7 @@ class CommentsPanel(QWidget):
         self.text.textChanged.connect(self._update_buttons)
         layout.addWidget(self.text)
         buttons = QGridLayout()  # two by two: the dock stays narrow beside the editor
-        self.go_button = QPushButton("&Go to")
+        self.go_button = QPushButton("Go t&o")
         self.go_button.clicked.connect(self.go_to)
         self.reply_button = QPushButton("Re&ply")
         self.reply_button.clicked.connect(self.reply)

@@ -81,6 +81,7 @@ _UNSAFE_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 # The list of possible leaks needs room: a row per detail, with where and around it.
 LEAKS_PAGE_SIZE = QSize(1040, 620)
+SHOWN_PLACES = 3  # fields named in the Where cell; the rest are in its tooltip
 # Columns of the list of possible leaks.
 ACCEPT_COLUMN, KIND_COLUMN, TEXT_COLUMN, WHERE_COLUMN, CONTEXT_COLUMN = range(5)
 
@@ -138,6 +139,7 @@ class ExportDialog(QDialog):
         self.outcome: ExportResult | None = None
         self.leaks: tuple[Leak, ...] = ()
         self._leak_rows: list[list[Leak]] = []  # the leaks of each row: one detail, all places
+        self._leak_places: dict[str, list[str]] = {}  # accepted_key -> fields of the draft
         # Replaced in tests; in use it asks with the file dialog.
         self.choose_location: Callable[[Path], Path | None] = self._ask_location
         self.choose_template: Callable[[], Path | None] = self._ask_for_template
@@ -559,6 +561,8 @@ class ExportDialog(QDialog):
             outcome: object
             try:
                 outcome = export(draft, path, options, relay.progress.emit, cancel.is_set)
+            except LeaksFound as found:  # where to fix each detail, found here off the GUI
+                outcome, self._leak_places = found, places_in_draft(draft)
             except BaseException as exc:  # every outcome goes back to the dialog
                 outcome = exc
             self._finished_outcome = outcome
@@ -661,7 +665,7 @@ class ExportDialog(QDialog):
         for leak in leaks:
             groups.setdefault(accepted_key(leak), []).append(leak)
         self._leak_rows = list(groups.values())
-        in_draft = places_in_draft(self.session.draft)  # where the author can fix each one
+        in_draft = self._leak_places
         self.leaks_intro.setText(
             f"{_plural(len(self._leak_rows), 'possible personal detail')} found in the document; "
             "nothing was written. Fix them in the draft, or tick the ones that may stay, give "
@@ -675,11 +679,15 @@ class ExportDialog(QDialog):
             self.leaks_table.setItem(row, ACCEPT_COLUMN, tick)
             first = found[0]
             in_document = "; ".join(dict.fromkeys(place_in_words(f) for f in found))
-            fields = "; ".join(in_draft.get(accepted_key(first), []))
+            fields = in_draft.get(accepted_key(first), [])
+            where = "; ".join(fields[:SHOWN_PLACES])
+            if len(fields) > SHOWN_PLACES:
+                where += f"; and {len(fields) - SHOWN_PLACES} more"
+            every_place = "\n".join([*fields, f"In the document: {in_document}"])
             for column, text, tip in (
                 (KIND_COLUMN, first.kind.label[:1].upper() + first.kind.label[1:], ""),
                 (TEXT_COLUMN, first.text, ""),
-                (WHERE_COLUMN, fields or in_document, f"In the document: {in_document}"),
+                (WHERE_COLUMN, where or in_document, every_place),
                 (CONTEXT_COLUMN, first.context, ""),
             ):
                 item = QTableWidgetItem(text)

@@ -166,7 +166,7 @@ class ReviewPage(QWizardPage):
             "Commissioning partnership", "for example, Northshire Community Safety Partnership"
         )
         form = _form(self)
-        form.addRow("Review &name (required):", self.name_edit)
+        form.addRow("Review na&me (required):", self.name_edit)
         form.addRow("&Type of review:", self.type_combo)
         form.addRow("&Commissioning partnership:", self.partnership_edit)
         self.error = _error_label()
@@ -238,7 +238,7 @@ class AgencyPage(QWizardPage):
         self.error = _error_label()
         form = _form(self)
         form.addRow("&Agency (required):", self.agency_edit)
-        form.addRow("Your &name:", self.author_edit)
+        form.addRow("Your na&me:", self.author_edit)
         form.addRow("Your &role:", self.role_edit)
         form.addRow("&Independence:", self.declaration_edit)
         form.addRow("", _note("Edit the declaration so that it is true for you."))

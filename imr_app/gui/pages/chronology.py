@@ -345,7 +345,7 @@ class ChronologyPage(SectionPage):
         row.addWidget(self.source_filter)
         start = QLabel("Fro&m")
         start.setBuddy(self.date_from)
-        end = QLabel("t&o")
+        end = QLabel("to")  # no key of its own: Tab from "From" reaches it
         end.setBuddy(self.date_to)
         row.addWidget(start)
         row.addWidget(self.date_from)
@@ -484,7 +484,7 @@ class ChronologyPage(SectionPage):
         side.setSpacing(4)
         side.addWidget(self.detail_da)
         side.addWidget(self.detail_significant)
-        contact = QLabel("Contact &attempt")
+        contact = QLabel("Contact a&ttempt")
         contact.setBuddy(self.detail_contact)
         side.addWidget(contact)
         side.addWidget(self.detail_contact)

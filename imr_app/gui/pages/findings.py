@@ -35,7 +35,7 @@ class PracticePage(RowsPage):
         self.show_kind.addItems(["All findings", *(f"{label} only" for label, _ in KINDS)])
         self.show_kind.currentIndexChanged.connect(self._filter)
         keep_enabled(self.show_kind)  # a filter: usable while the IMR is submitted
-        label = QLabel("&Show")
+        label = QLabel("S&how")
         label.setBuddy(self.show_kind)
         row = QHBoxLayout()
         row.addWidget(label)
