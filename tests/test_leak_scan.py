@@ -612,7 +612,14 @@ def test_places_are_named_as_a_reader_would_say_them(part: str, location: str, s
     assert place_in_words(Leak(LeakKind.POSTCODE, "NE1 4ST", location, "", part)) == said
 
 
-def test_the_context_from_the_data_copy_has_no_escaped_line_breaks():
-    text = '{"analysis": "First paragraph.\\n\\nSeen at NE1 4ST by the team."}'
-    [leak] = LeakScanner().scan_text(text)
-    assert "\\n" not in leak.context and "paragraph. Seen at NE1 4ST" in leak.context
+def test_the_context_from_the_data_copy_has_no_escaped_line_breaks(tmp_path: Path):
+    package = tmp_path / "IMR.docx"
+    with zipfile.ZipFile(package, "w") as docx:
+        docx.writestr(
+            "customXml/item1.xml",
+            '<imr>{"analysis": "First paragraph.\\n\\nSeen at NE1 4ST by the team."}</imr>',
+        )
+        docx.writestr("docProps/app.xml", "<p>Saved in C:\\new\\NE2 4AB folder</p>")
+    found = {leak.text: leak.context for leak in LeakScanner().scan_docx(package)}
+    assert "First paragraph. Seen at NE1 4ST by the team." in found["NE1 4ST"]
+    assert "C:\\new" in found["NE2 4AB"]  # elsewhere a backslash and n are as written

@@ -24,6 +24,7 @@ from imr_app.core.dates import (
     read_day_month_year,
 )
 from imr_app.core.model import ChronologyEntry, DateCertainty
+from imr_app.core.text import capitalised
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
@@ -104,7 +105,7 @@ def parse_recorded_date(text: str) -> RecordedDate:
     except DateError as single_error:
         ends = _split_range(as_recorded)
         if ends is None:
-            raise DateError(_capitalise(str(single_error))) from None
+            raise DateError(capitalised(str(single_error))) from None
         start, end, certainty = _parse_range(*ends, as_recorded)
     return RecordedDate(start, end, certainty, as_recorded)
 
@@ -183,10 +184,6 @@ def _time_key(text: str) -> tuple[int, int, str]:
     if (m := _TIME.match(text)) and int(m[1]) < 24 and int(m[2]) < 60:
         return (1, int(m[1]) * 60 + int(m[2]), "")
     return (1, 24 * 60, text)
-
-
-def _capitalise(message: str) -> str:
-    return message[:1].upper() + message[1:]
 
 
 def _parse_single(text: str) -> tuple[date, date | None, DateCertainty]:

@@ -42,7 +42,7 @@ def describe_field(draft: ImrDraft, path: str) -> str:
         if head == "chronology" and index < len(draft.chronology):
             entry = draft.chronology[index]
             when = entry.date_as_recorded or format_uk(entry.date_start)
-            return f"Chronology entry {when} {entry.source}".rstrip()
+            return " ".join(part for part in ("Chronology entry", when, entry.source) if part)
         if head == "recommendations":
             return f"Recommendation {index + 1}"
         if head == "practice":

@@ -15,3 +15,8 @@ def clean_text(text: str) -> str:
         text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     )
     return _ILLEGAL.sub("", text)
+
+
+def capitalised(text: str) -> str:
+    """The first letter in capitals, the rest as it is ("NHS number" stays, "postcode" rises)."""
+    return text[:1].upper() + text[1:]

@@ -46,7 +46,7 @@ from imr_app.core.drafts import now
 from imr_app.core.errors import ImrError
 from imr_app.core.model import AuditEvent, ImrDraft, WorkflowState
 from imr_app.core.pseudonymise import NameRegister
-from imr_app.core.text import clean_text
+from imr_app.core.text import capitalised, clean_text
 from imr_app.core.workflow import Actor
 from imr_app.gui.widgets.screen_fit import resize_within_screen
 from imr_app.services.checks import check_draft
@@ -685,7 +685,7 @@ class ExportDialog(QDialog):
                 where += f"; and {len(fields) - SHOWN_PLACES} more"
             every_place = "\n".join([*fields, f"In the document: {in_document}"])
             for column, text, tip in (
-                (KIND_COLUMN, first.kind.label[:1].upper() + first.kind.label[1:], ""),
+                (KIND_COLUMN, capitalised(first.kind.label), ""),
                 (TEXT_COLUMN, first.text, ""),
                 (WHERE_COLUMN, where or in_document, every_place),
                 (CONTEXT_COLUMN, first.context, ""),

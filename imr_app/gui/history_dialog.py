@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, QUrl
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,6 +51,7 @@ from imr_app.core.revision_diff import (
     word_diff,
 )
 from imr_app.core.revisions import RevisionInfo
+from imr_app.core.text import capitalised
 from imr_app.core.workflow import STATE_LABELS, can_edit
 from imr_app.gui.pages.equality import STATEMENT
 from imr_app.gui.widgets.rich_text import RichTextEdit
@@ -136,7 +137,7 @@ def segments_html(segments: list[Segment], over: int = _EQUAL_OVER, keep: int = 
 def _field_name(name: str) -> str:
     """ "review.period_start" → "Review › period start"; "answer ii status" stays readable."""
     parts = [p.replace("_", " ") for p in name.split(".")]
-    return " › ".join([parts[0][:1].upper() + parts[0][1:], *parts[1:]])
+    return " › ".join([capitalised(parts[0]), *parts[1:]])
 
 
 def _cut(value: str) -> str:
@@ -544,7 +545,7 @@ class HistoryDialog(QDialog):
         except ImrError as exc:
             return self._refuse(str(exc))
         if current.strip() == text.strip():  # the editor ends text with a line break
-            self._say(f"{_capital(name)} is already as in {label}.")
+            self._say(f"{capitalised(name)} is already as in {label}.")
             return False
         if not self._confirm(name, source, current):
             return False
@@ -555,11 +556,11 @@ class HistoryDialog(QDialog):
             return self._refuse(str(exc))
         field = self.editor.current_page().field_widget(location.field)
         if isinstance(field, RichTextEdit):  # shown, and one Ctrl+Z away from the old text
-            _replace_undoably(field, text)
+            field.replace_all(text)
         self.editor.save_now()
         self.reload()
         self._say(
-            f"{_capital(name)} was restored from {label}. "
+            f"{capitalised(name)} was restored from {label}. "
             f"Ctrl+Z in {name} brings back the text it replaced."
         )
         return True
@@ -595,17 +596,3 @@ def _location_of(key: str) -> Location | None:
     if key.startswith(ANSWER_KEY):
         return Location(SectionId.TERMS_OF_REFERENCE, key.removeprefix(ANSWER_KEY), "answer")
     return _PROSE_FIELDS.get(key)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _replace_undoably(edit: RichTextEdit, markdown: str) -> None:
-    """Replace the whole text as one step of the field's undo history (set_markdown clears it)."""
-    cursor = QTextCursor(edit.document())
-    cursor.beginEditBlock()
-    cursor.select(QTextCursor.SelectionType.Document)
-    cursor.removeSelectedText()
-    cursor.insertMarkdown(markdown)
-    cursor.endEditBlock()

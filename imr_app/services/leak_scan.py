@@ -25,7 +25,7 @@ import html
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import AnyStr
@@ -451,7 +451,10 @@ class LeakScanner:
         return leaks
 
     def _scan_segments(self, part: str, segments: Sequence[tuple[str, str]]) -> list[Leak]:
-        """Texts from one part, each labelled (an element, an attribute), scanned as one."""
+        """Texts from one part, each labelled (an element, an attribute), scanned as one.
+
+        The Chair's data copy is JSON: its escaped line breaks read as spaces in the context.
+        """
         # The embedded copy's identifiers (quoted 32-hex ids) are a fifth of its characters
         # and mostly digits, where the number pass does its work; a quoted hex word can
         # hold none of the things looked for, so they are dropped before the scan.
@@ -473,7 +476,13 @@ class LeakScanner:
                 return f"{part}, {label}"
             return f"{part}, {label}, line {lines.number(pos) - lines.number(starts[i]) + 1}"
 
-        return self._scan(text, part, locate)
+        leaks = self._scan(text, part, locate)
+        if not part.lower().startswith("customxml/"):
+            return leaks
+        return [
+            replace(leak, context=" ".join(leak.context.replace("\\n", " ").split()))
+            for leak in leaks
+        ]
 
     # text
 
@@ -577,7 +586,7 @@ def _context(text: str, start: int, end: int, width: int = 40) -> str:
     right = found if found != -1 else min(len(text), end + width)
     cut_left = left > 0 and text[left - 1] != "\n"
     cut_right = right < len(text) and text[right] != "\n"
-    snippet = " ".join(text[left:right].replace("\\n", " ").split())  # JSON's escaped breaks
+    snippet = " ".join(text[left:right].split())
     return ("…" if cut_left else "") + snippet + ("…" if cut_right else "")
 
 

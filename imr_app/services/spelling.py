@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imr_app.core.text import capitalised
 from imr_app.files import write_atomically
 from imr_app.paths import resource_path
 
@@ -573,7 +574,7 @@ def _match_case(original: str, suggestion: str) -> str:
     if len(original) > 1 and original.isupper():
         return suggestion.upper()
     if original[:1].isupper() and suggestion[:1].islower():
-        return suggestion[:1].upper() + suggestion[1:]
+        return capitalised(suggestion)
     return suggestion
 
 

@@ -43,7 +43,8 @@ KEEP_ENABLED = "imr_keep_enabled"
 
 
 def keep_enabled(widget: QWidget) -> QWidget:
-    """Mark a review control (a "Comment on…" button) to stay enabled on read-only pages."""
+    """Mark a control that changes nothing (a "Comment on…" button, a search or a filter) to
+    stay usable on read-only pages: the lead reads, finds and comments on a submitted IMR."""
     widget.setProperty(KEEP_ENABLED, True)
     return widget
 

@@ -12,7 +12,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCharFormat, QTextCursor, QWheelEvent
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -453,9 +453,5 @@ class EqualityPage(SectionPage):
 
     def _write_statement(self, text: str) -> None:
         """Replace the statement as one edit, so Ctrl+Z in the field brings the old one back."""
-        cursor = QTextCursor(self._statement.document())
-        cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(text, QTextCharFormat())
-        cursor.endEditBlock()
+        self._statement.replace_all(text)
         self.draft.equality.statement = self._statement.markdown()

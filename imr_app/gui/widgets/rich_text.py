@@ -7,7 +7,7 @@ with Word's control characters cleaned, so a paste can never break an export.
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QFont, QKeySequence, QTextCharFormat, QTextListFormat
+from PySide6.QtGui import QFont, QKeySequence, QTextCharFormat, QTextCursor, QTextListFormat
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from imr_app.core.comments import word_spans
@@ -35,6 +35,16 @@ class RichTextEdit(QTextEdit):
         finally:
             self._loading = False
             self._undo_steps = self.document().availableUndoSteps()
+
+    def replace_all(self, markdown: str) -> None:
+        """Replace the whole text as one step of the undo history (``set_markdown`` clears the
+        history): Ctrl+Z brings back what was there."""
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        cursor.insertMarkdown(markdown)
+        cursor.endEditBlock()
 
     def markdown(self) -> str:
         if not self.toPlainText().strip():
