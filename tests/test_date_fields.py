@@ -57,3 +57,27 @@ def test_a_failed_save_is_still_shown_when_a_date_is_put_right(qtbot, example_wi
         assert window.save_label.text() == "Not saved — The disk is full"
     monkeypatch.undo()
     assert window.editor.save_now()
+
+
+def test_closing_with_a_date_that_is_no_date_asks_first(qtbot, example_window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = example_window("Helen Marsh", "IMR author")
+    window.editor.go_to(Location(SectionId.REVIEW, "", "date_of_death"))
+    field = window.editor.current_page().field_widget("date_of_death")
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "31/02/2020")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, _buttons, _default):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    assert not window.close_draft()  # kept open to put it right
+    assert asked[0].startswith("Date of death: 31/02/2020 does not exist")
+    assert window.editor is not None
+    window.lock()  # the idle lock does not wait for an answer
+    assert window.editor is None and len(asked) == 1

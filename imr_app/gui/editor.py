@@ -486,12 +486,15 @@ class DraftEditor(QWidget):
             return "Saving…"
         return self._saved()
 
+    def not_kept(self) -> list[str]:
+        """Each field holding typing that cannot be kept, as "<field>: <why>"."""
+        pages = self._pages.values()
+        return [f"{label}: {why}" for page in pages for label, why in page.not_kept.items()]
+
     def _saved(self) -> str:
         """ "Saved", unless a field holds typing that cannot be kept: then that, and why."""
-        for page in self._pages.values():
-            for label, why in page.not_kept.items():
-                return f"Not saved — {label}: {why}"
-        return "Saved"
+        problems = self.not_kept()
+        return f"Not saved — {problems[0]}" if problems else "Saved"
 
     # ---- checks --------------------------------------------------------------------
     def check_for_errors(self) -> list[Problem]:

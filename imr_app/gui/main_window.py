@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         file.addAction(self._action("&New draft…", self.new_draft, QKeySequence.StandardKey.New))
         file.addAction(self._action("&Open…", self.browse, QKeySequence.StandardKey.Open))
-        self.close_action = self._action("&Close draft", self.close_draft, "Ctrl+W")
+        self.close_action = self._action("&Close draft", lambda: self.close_draft(), "Ctrl+W")
         file.addAction(self.close_action)
         file.addSeparator()
         self.export_action = self._action("&Export to Word…", self.export_to_word, "Ctrl+E")
@@ -311,10 +311,25 @@ class MainWindow(QMainWindow):
         for warning in warnings:
             self.statusBar().showMessage(warning, 10_000)
 
-    def close_draft(self) -> bool:
-        """Save and close the open draft; False when the user chose to keep it open."""
+    def close_draft(self, locking: bool = False) -> bool:
+        """Save and close the open draft; False when the user chose to keep it open.
+
+        Typing that cannot be kept (a date that is no date) is pointed out first, unless the
+        app is locking itself: nobody is there to answer, and the lock must not wait.
+        """
         if self.editor is None or self.session is None:
             return True
+        problems = [] if locking else self.editor.not_kept()
+        if problems:
+            answer = QMessageBox.warning(
+                self,
+                APP_TITLE,
+                "\n".join(problems) + "\n\nWhat is typed there cannot be kept. Close anyway?",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Close:
+                return False
         if not self.editor.save_now():
             answer = QMessageBox.warning(
                 self,
@@ -403,7 +418,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         path = self.session.path
-        if not self.close_draft():
+        if not self.close_draft(locking=True):
             return
         self._locked_path = path
         why = " after a period without use" if after_idle else ""
