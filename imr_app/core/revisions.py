@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from imr_app.core.drafts import now
@@ -35,29 +35,15 @@ class RevisionInfo:
 
 
 @dataclass(frozen=True)
-class Revision:
-    id: str
-    number: int
-    created_at: datetime
-    actor: str
-    role: str
-    reason: str
-    state: WorkflowState
-    content_hash: str
+class Revision(RevisionInfo):
+    """A revision with its snapshot: the content as it was, as interchange JSON."""
+
     snapshot: str
 
     @property
     def info(self) -> RevisionInfo:
-        return RevisionInfo(
-            self.id,
-            self.number,
-            self.created_at,
-            self.actor,
-            self.role,
-            self.reason,
-            self.state,
-            self.content_hash,
-        )
+        """Without the snapshot, which holds the whole chronology."""
+        return RevisionInfo(**{f.name: getattr(self, f.name) for f in fields(RevisionInfo)})
 
 
 def content_snapshot(draft: ImrDraft) -> str:
